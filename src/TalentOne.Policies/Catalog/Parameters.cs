@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using TalentOne.Policies.Language;
+using TalentOne.Policies.Schema;
+
+namespace TalentOne.Policies.Catalog;
+
+/// <summary>One dated value of a parameter: from this day on, <see cref="Default"/> for every key
+/// and <see cref="ByKey"/> for the keys it names.</summary>
+public sealed record ParameterValue(DateOnly From, double? Default, IReadOnlyDictionary<string, double> ByKey, string? Source, string Origin);
+
+/// <summary>A parameter with values keyed by effective date (and optionally by an enum such as county).</summary>
+public sealed class ParameterDef(string name, string title, string? unit, string? reference, EnumDef? key, SourcePos pos)
+{
+    public string Name { get; } = name;
+    public string Title { get; } = title;
+    public string? Unit { get; } = unit;
+    public string? Reference { get; } = reference;
+    public EnumDef? Key { get; } = key;
+    public SourcePos Pos { get; } = pos;
+    public List<ParameterValue> Values { get; } = [];
+    /// <summary>Index of this parameter's first cell in a snapshot.</summary>
+    public int Base { get; internal set; }
+    /// <summary>Position in the table.</summary>
+    public int Index { get; internal set; }
+    public int Width => Key?.Members.Count ?? 1;
+
+    /// <summary>The value in force on <paramref name="day"/> for key index <paramref name="key"/> (or NaN).</summary>
+    public double ValueAt(int day, int key)
+    {
+        string? code = Key != null && key >= 0 ? Key.Members[key].Code : null;
+        for (int i = Values.Count - 1; i >= 0; i--)
+        {
+            var v = Values[i];
+            if (v.From.DayNumber > day) continue;
+            if (code != null && v.ByKey.TryGetValue(code, out var kv)) return kv;
+            if (v.Default is double d) return d;
+        }
+        return double.NaN;
+    }
+}
+
+/// <summary>All parameters, with per-date snapshots: an evaluation as of day D reads the snapshot of D.</summary>
+public sealed class ParameterTable
+{
+    private readonly ConcurrentDictionary<int, double[]> _snapshots = new();
+    public IReadOnlyList<ParameterDef> Parameters { get; }
+    public IReadOnlyDictionary<string, ParameterDef> ByName { get; }
+    public int Width { get; }
+
+    public ParameterTable(IEnumerable<ParameterDef> parameters)
+    {
+        Parameters = parameters.ToList();
+        ByName = Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        int w = 0, i = 0;
+        foreach (var p in Parameters)
+        {
+            p.Index = i++;
+            p.Values.Sort((a, b) => a.From.CompareTo(b.From));
+            p.Base = w;
+            w += p.Width;
+        }
+        Width = w;
+    }
+
+    public double[] SnapshotAt(int day) => _snapshots.GetOrAdd(day, d =>
+    {
+        var s = new double[Math.Max(Width, 1)];
+        foreach (var p in Parameters)
+            for (int k = 0; k < p.Width; k++) s[p.Base + k] = p.ValueAt(d, p.Key == null ? -1 : k);
+        return s;
+    });
+
+    public double[] SnapshotAt(DateOnly date) => SnapshotAt(date.DayNumber);
+
+    /// <summary>A copy of this table with one more value; the original is left untouched.</summary>
+    public ParameterTable With(string name, ParameterValue value)
+    {
+        var copies = Parameters.Select(p =>
+        {
+            var c = new ParameterDef(p.Name, p.Title, p.Unit, p.Reference, p.Key, p.Pos);
+            c.Values.AddRange(p.Values);
+            if (p.Name == name) c.Values.Add(value);
+            return c;
+        });
+        return new ParameterTable(copies);
+    }
+}
