@@ -121,7 +121,9 @@ public static class Evaluator
                         $"{string.Join("；", conditions.Where(c => c.Truth == Truth.False).Select(c => c.Clause.Label))}：到{eligibleOn:yyyy年M月d日}即满足", !inForce, null);
             }
         }
-        var outcome = !placeFails && falseCount == 1 && !anyUnknown && inForce && !conditions.Any(c => c.Truth == Truth.False && c.Clause.Automatic)
+        // "nearly": the person meets every condition but one, and the policy has at least two of its own
+        // (a policy with a single condition that fails is simply not met).
+        var outcome = !placeFails && falseCount == 1 && !anyUnknown && inForce && conditions.Count(c => !c.Clause.Automatic) >= 2
             ? Outcome.Nearly : Outcome.Ineligible;
         return new PolicyResult(p, outcome, conditions, null, null, null, [], [], null, null, !inForce, null);
     }

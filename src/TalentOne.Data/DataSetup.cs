@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TalentOne.Data;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>Which database to use: <c>TalentOne:Database</c> (sqlite | postgres) and <c>ConnectionStrings:TalentOne</c>.
+/// With neither set, an embedded SQLite file under ./data/talentone.db (relative to the content root).
+/// A connection string starting with "Host=" selects PostgreSQL when the provider is not named.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public static DatabaseSettings From(IConfiguration config, string contentRoot)
+    {
+        var cs = config.GetConnectionString("TalentOne");
+        var named = config["TalentOne:Database"];
+        DatabaseProvider provider = named?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => cs != null && cs.TrimStart().StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,
+            "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" or "postgresql" => DatabaseProvider.Postgres,
+            _ => throw new InvalidOperationException($"TalentOne:Database must be 'sqlite' or 'postgres', found '{named}'."),
+        };
+        if (provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(cs))
+            throw new InvalidOperationException("TalentOne:Database is 'postgres' but ConnectionStrings:TalentOne is not set (e.g. Host=localhost;Database=talentone;Username=…).");
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            var b = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(cs) ? "Data Source=data/talentone.db" : cs);
+            if (b.DataSource is { Length: > 0 } ds && ds != ":memory:" && !ds.StartsWith("file:", StringComparison.Ordinal) && !Path.IsPathRooted(ds))
+                b.DataSource = Path.GetFullPath(Path.Combine(contentRoot, ds));
+            cs = b.ToString();
+        }
+        return new DatabaseSettings(provider, cs!);
+    }
+}
+
+public static class DataSetup
+{
+    /// <summary>Registers <see cref="TalentOneDb"/> for the configured provider.</summary>
+    public static IHostApplicationBuilder AddTalentOneData(this IHostApplicationBuilder builder)
+    {
+        var settings = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(settings);
+        if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            builder.Services.AddDbContext<PostgresTalentOneDb>(o => o.UseNpgsql(settings.ConnectionString));
+            builder.Services.AddScoped<TalentOneDb>(sp => sp.GetRequiredService<PostgresTalentOneDb>());
+        }
+        else
+        {
+            builder.Services.AddDbContext<SqliteTalentOneDb>(o => o.UseSqlite(settings.ConnectionString));
+            builder.Services.AddScoped<TalentOneDb>(sp => sp.GetRequiredService<SqliteTalentOneDb>());
+        }
+        return builder;
+    }
+
+    /// <summary>Creates the database if needed and applies every pending migration of its provider.</summary>
+    public static async Task MigrateAsync(TalentOneDb db, DatabaseSettings settings, CancellationToken ct = default)
+    {
+        if (settings.Provider == DatabaseProvider.Sqlite
+            && new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource is { Length: > 0 } file
+            && Path.GetDirectoryName(file) is { Length: > 0 } dir)
+            Directory.CreateDirectory(dir);
+        await db.Database.MigrateAsync(ct);
+    }
+}
+
+/// <summary>For `dotnet ef migrations add … --context SqliteTalentOneDb`.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteTalentOneDb>
+{
+    public SqliteTalentOneDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteTalentOneDb>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+/// <summary>For `dotnet ef migrations add … --context PostgresTalentOneDb` (no server is contacted).</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresTalentOneDb>
+{
+    public PostgresTalentOneDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresTalentOneDb>().UseNpgsql("Host=localhost;Database=talentone_design").Options);
+}

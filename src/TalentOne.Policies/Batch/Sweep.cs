@@ -1,0 +1,282 @@
+using System.Linq.Expressions;
+using TalentOne.Policies.Catalog;
+using TalentOne.Policies.Language;
+using TalentOne.Policies.Schema;
+using E = System.Linq.Expressions.Expression;
+
+namespace TalentOne.Policies.Batch;
+
+/// <summary>A population as columns: one double[] per profile slot (NaN = unknown); null for slots no policy reads.</summary>
+public sealed class PopulationColumns
+{
+    public int Count { get; }
+    public double[]?[] Slots { get; }
+
+    public PopulationColumns(int count, int slotCount)
+    {
+        Count = count;
+        Slots = new double[]?[slotCount];
+    }
+
+    /// <summary>The column of a slot, allocated (all unknown) on first use.</summary>
+    public double[] Column(int slot)
+    {
+        if (Slots[slot] is { } c) return c;
+        c = new double[Count];
+        Array.Fill(c, double.NaN);
+        Slots[slot] = c;
+        return c;
+    }
+
+    public static PopulationColumns FromRows(PolicyCatalog catalog, IReadOnlyList<double[]> rows)
+    {
+        var cols = new PopulationColumns(rows.Count, catalog.Schema.SlotCount);
+        foreach (var slot in SweepPlan.UsedSlots(catalog))
+        {
+            var c = cols.Column(slot);
+            for (int i = 0; i < rows.Count; i++) c[i] = rows[i][slot];
+        }
+        return cols;
+    }
+}
+
+/// <summary>What a sweep computes for every person: eligibility and unknown bit masks (row-major, <see cref="Words"/>
+/// words per person, bit = policy index), the counted total per person, and per-policy counts and sums.</summary>
+public sealed class SweepResult(int count, int policies)
+{
+    public int Count { get; } = count;
+    public int Words { get; } = (policies + 63) / 64;
+    public ulong[] Eligible { get; } = new ulong[(long)count * ((policies + 63) / 64)];
+    public ulong[] Unknown { get; } = new ulong[(long)count * ((policies + 63) / 64)];
+    public double[] Total { get; } = new double[count];
+    public long[] EligibleCount { get; } = new long[policies];
+    public double[] AmountSum { get; } = new double[policies];
+
+    public bool IsEligible(int person, int policy) => (Eligible[(long)person * Words + (policy >> 6)] & (1UL << (policy & 63))) != 0;
+    public bool IsUnknown(int person, int policy) => (Unknown[(long)person * Words + (policy >> 6)] & (1UL << (policy & 63))) != 0;
+}
+
+/// <summary>The batch path: the catalog compiled, for one date and one kind of applicant, into loops over columns.
+/// Policies are compiled in chunks (a 就高不重复 group always within one chunk) so that each loop stays small
+/// enough for the JIT to optimise fully; partitions of the population run in parallel.</summary>
+public sealed class SweepPlan
+{
+    private delegate void Kernel(double[]?[] cols, int start, int end, double today, double[] pv,
+        ulong[] eligible, ulong[] unknown, double[] total, long[] counts, double[] sums);
+
+    private readonly PolicyCatalog _catalog;
+    private readonly Kernel[] _kernels;
+    private readonly int _words;
+    public DateOnly Date { get; }
+    public IReadOnlyList<Policy> Policies { get; }
+    public TimeSpan CompileTime { get; }
+
+    public const int ChunkSize = 24;
+
+    public SweepPlan(PolicyCatalog catalog, DateOnly date, Applicant kind)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        _catalog = catalog;
+        Date = date;
+        _words = (catalog.Policies.Count + 63) / 64;
+        Policies = catalog.Policies.Where(p => p.InForceOn(date) && (p.Applicant == kind ||
+            (kind != Applicant.Person && p.Applicant != Applicant.Person))).ToList();
+        // chunks: whole groups stay together
+        var units = Policies.GroupBy(p => p.Group?.Id ?? "#" + p.Id).Select(g => g.ToList()).ToList();
+        var chunks = new List<List<Policy>>();
+        var current = new List<Policy>();
+        foreach (var u in units)
+        {
+            if (current.Count > 0 && current.Count + u.Count > ChunkSize) { chunks.Add(current); current = []; }
+            current.AddRange(u);
+        }
+        if (current.Count > 0) chunks.Add(current);
+        _kernels = chunks.Select(Compile).ToArray();
+        CompileTime = sw.Elapsed;
+    }
+
+    /// <summary>Slots read by any policy or definition of the catalog.</summary>
+    public static IReadOnlyList<int> UsedSlots(PolicyCatalog catalog)
+    {
+        var slots = new SortedSet<int>();
+        void Walk(Bound b)
+        {
+            switch (b)
+            {
+                case BFact f: slots.Add(f.Fact.Slot); break;
+                case BSetMember s: slots.Add(s.Fact.Slot + s.Member.Index); break;
+            }
+            foreach (var c in BoundWalk.Children(b)) Walk(c);
+        }
+        foreach (var d in catalog.Definitions) if (d.Body != null) Walk(d.Body);
+        foreach (var p in catalog.Policies)
+        {
+            foreach (var c in p.Conditions) if (c.Body != null) Walk(c.Body);
+            if (p.Amount.Body != null) Walk(p.Amount.Body);
+            foreach (var c in p.Caps) Walk(c.Body);
+        }
+        return slots.ToList();
+    }
+
+    private sealed class ColumnEmitter(ParameterHolder holder, ParameterExpression i,
+        ParameterExpression today, ParameterExpression pv) : Emitter(holder)
+    {
+        public readonly Dictionary<int, ParameterExpression> Columns = [];
+        public readonly Dictionary<Definition, ParameterExpression> Defs = [];
+        public override E Today => today;
+        public override E ParamSnapshot => pv;
+        public override E Slot(int slot)
+        {
+            if (!Columns.TryGetValue(slot, out var v)) Columns[slot] = v = E.Variable(typeof(double[]), $"col{slot}");
+            return E.ArrayIndex(v, i);
+        }
+        public override E DefinitionValue(Definition d)
+        {
+            if (!Defs.TryGetValue(d, out var v)) Defs[d] = v = E.Variable(typeof(double), "def_" + d.Name);
+            return v;
+        }
+    }
+
+    private Kernel Compile(List<Policy> chunk)
+    {
+        var cols = E.Parameter(typeof(double[]?[]), "cols");
+        var start = E.Parameter(typeof(int), "start");
+        var end = E.Parameter(typeof(int), "end");
+        var today = E.Parameter(typeof(double), "today");
+        var pv = E.Parameter(typeof(double[]), "pv");
+        var eligible = E.Parameter(typeof(ulong[]), "eligible");
+        var unknown = E.Parameter(typeof(ulong[]), "unknown");
+        var total = E.Parameter(typeof(double[]), "total");
+        var counts = E.Parameter(typeof(long[]), "counts");
+        var sums = E.Parameter(typeof(double[]), "sums");
+        var i = E.Variable(typeof(int), "i");
+        var em = new ColumnEmitter(_catalog.Parameters, i, today, pv);
+
+        var words = chunk.Select(p => p.Index >> 6).Distinct().ToList();
+        var eWord = words.ToDictionary(w => w, w => E.Variable(typeof(ulong), $"e{w}"));
+        var uWord = words.ToDictionary(w => w, w => E.Variable(typeof(ulong), $"u{w}"));
+        var personTotal = E.Variable(typeof(double), "personTotal");
+        var amount = E.Variable(typeof(double), "amount");
+        var cnt = chunk.ToDictionary(p => p, p => E.Variable(typeof(long), $"n{p.Index}"));
+        var sum = chunk.ToDictionary(p => p, p => E.Variable(typeof(double), $"s{p.Index}"));
+        var groups = chunk.Where(p => p.Group != null).Select(p => p.Group!.Id).Distinct().ToDictionary(g => g, g => E.Variable(typeof(double), "g_" + g.Replace('.', '_')));
+
+        var perPerson = new List<E>();
+        foreach (var w in words) { perPerson.Add(E.Assign(eWord[w], E.Constant(0UL))); perPerson.Add(E.Assign(uWord[w], E.Constant(0UL))); }
+        perPerson.Add(E.Assign(personTotal, E.Constant(0.0)));
+        foreach (var g in groups.Values) perPerson.Add(E.Assign(g, E.Constant(double.NegativeInfinity)));
+
+        foreach (var p in chunk)
+        {
+            var t = E.Label($"t{p.Index}"); var f = E.Label($"f{p.Index}"); var u = E.Label($"u{p.Index}"); var done = E.Label($"d{p.Index}");
+            var bit = E.Constant(1UL << (p.Index & 63));
+            Bound cond = p.Conditions.Select(c => c.Body!).Aggregate((a, b) => new BBinary(a.Type, a.Pos, "and", a, b));
+            perPerson.Add(em.Test(cond, t, f, u));
+            perPerson.Add(E.Label(t));
+            E value = em.Value(p.Amount.Body!);
+            foreach (var cap in p.Caps) value = E.Call(typeof(Math).GetMethod("Min", [typeof(double), typeof(double)])!, value, em.Value(cap.Body));
+            perPerson.Add(E.Assign(amount, value));
+            perPerson.Add(E.IfThen(E.Call(typeof(double).GetMethod("IsNaN", [typeof(double)])!, amount), E.Goto(u)));
+            perPerson.Add(E.OrAssign(eWord[p.Index >> 6], bit));
+            perPerson.Add(E.PreIncrementAssign(cnt[p]));
+            perPerson.Add(E.AddAssign(sum[p], amount));
+            if (p.Amount.Unit == "元")
+            {
+                var periods = E.Constant((double)(p.Amount.Periods ?? 1));
+                E grant = p.Amount.Periods is > 1 ? E.Multiply(amount, periods) : amount;
+                perPerson.Add(p.Group != null
+                    ? E.Assign(groups[p.Group.Id], E.Call(typeof(Math).GetMethod("Max", [typeof(double), typeof(double)])!, groups[p.Group.Id], grant))
+                    : E.AddAssign(personTotal, grant));
+            }
+            perPerson.Add(E.Goto(done));
+            perPerson.Add(E.Label(u));
+            perPerson.Add(E.OrAssign(uWord[p.Index >> 6], bit));
+            perPerson.Add(E.Label(f));
+            perPerson.Add(E.Label(done));
+        }
+        foreach (var g in groups.Values)
+            perPerson.Add(E.IfThen(E.GreaterThan(g, E.Constant(double.NegativeInfinity)), E.AddAssign(personTotal, g)));
+        foreach (var w in words)
+        {
+            var idx = E.Add(E.Multiply(i, E.Constant(_words)), E.Constant(w));
+            perPerson.Add(E.OrAssign(E.ArrayAccess(eligible, idx), eWord[w]));
+            perPerson.Add(E.OrAssign(E.ArrayAccess(unknown, idx), uWord[w]));
+        }
+        perPerson.Add(E.AddAssign(E.ArrayAccess(total, i), personTotal));
+
+        // definitions used by this chunk, in dependency order, computed once per person
+        var used = new HashSet<Definition>();
+        foreach (var p in chunk)
+        {
+            foreach (var c in p.Conditions) BoundWalk.CollectDefinitions(c.Body!, used);
+            BoundWalk.CollectDefinitions(p.Amount.Body!, used);
+            foreach (var c in p.Caps) BoundWalk.CollectDefinitions(c.Body, used);
+        }
+        var defInit = _catalog.Definitions.Where(used.Contains)
+            .Select(d => (E)E.Assign((ParameterExpression)em.DefinitionValue(d), em.Value(d.Body!))).ToList();
+
+        var brk = E.Label("break");
+        var loop = E.Block(
+            E.Assign(i, start),
+            E.Loop(E.IfThenElse(E.LessThan(i, end),
+                E.Block(defInit.Concat(perPerson).Append(E.PostIncrementAssign(i))),
+                E.Break(brk)), brk));
+
+        var body = new List<E>();
+        foreach (var (slot, v) in em.Columns)
+            body.Add(E.Assign(v, E.ArrayIndex(cols, E.Constant(slot))));
+        foreach (var p in chunk) { body.Add(E.Assign(cnt[p], E.Constant(0L))); body.Add(E.Assign(sum[p], E.Constant(0.0))); }
+        body.Add(loop);
+        foreach (var p in chunk)
+        {
+            body.Add(E.AddAssign(E.ArrayAccess(counts, E.Constant(p.Index)), cnt[p]));
+            body.Add(E.AddAssign(E.ArrayAccess(sums, E.Constant(p.Index)), sum[p]));
+        }
+        var locals = em.Columns.Values.Concat(em.Defs.Values).Concat(eWord.Values).Concat(uWord.Values)
+            .Concat(cnt.Values).Concat(sum.Values).Concat(groups.Values).Append(i).Append(personTotal).Append(amount);
+        var lambda = E.Lambda<Kernel>(E.Block(locals, body), cols, start, end, today, pv, eligible, unknown, total, counts, sums);
+        return lambda.Compile();
+    }
+
+    /// <summary>Evaluates every person of <paramref name="population"/>; columns missing from it are unknown.</summary>
+    public SweepResult Run(PopulationColumns population, int degreeOfParallelism = 0)
+    {
+        var result = new SweepResult(population.Count, _catalog.Policies.Count);
+        Run(population, result, degreeOfParallelism);
+        return result;
+    }
+
+    /// <summary>Runs into an existing result (cleared first), so repeated sweeps allocate nothing.</summary>
+    public void Run(PopulationColumns population, SweepResult result, int degreeOfParallelism = 0)
+    {
+        Array.Clear(result.Eligible); Array.Clear(result.Unknown); Array.Clear(result.Total);
+        Array.Clear(result.EligibleCount); Array.Clear(result.AmountSum);
+        int n = population.Count;
+        var cols = population.Slots;
+        // a missing column must read as unknown for every person
+        for (int s = 0; s < cols.Length; s++) if (cols[s] == null && UsedSlot(s)) cols[s] = population.Column(s);
+        double today = Date.DayNumber;
+        var pv = _catalog.Parameters.Table.SnapshotAt(Date);
+        int dop = degreeOfParallelism > 0 ? degreeOfParallelism : Environment.ProcessorCount;
+        if (dop == 1 || n < 4096)
+        {
+            foreach (var k in _kernels) k(cols, 0, n, today, pv, result.Eligible, result.Unknown, result.Total, result.EligibleCount, result.AmountSum);
+            return;
+        }
+        int parts = dop * 4;
+        var counts = new long[parts][];
+        var sums = new double[parts][];
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = dop }, part =>
+        {
+            int s = (int)((long)n * part / parts), e = (int)((long)n * (part + 1) / parts);
+            counts[part] = new long[result.EligibleCount.Length];
+            sums[part] = new double[result.AmountSum.Length];
+            foreach (var k in _kernels) k(cols, s, e, today, pv, result.Eligible, result.Unknown, result.Total, counts[part], sums[part]);
+        });
+        for (int part = 0; part < parts; part++)
+            for (int p = 0; p < result.EligibleCount.Length; p++) { result.EligibleCount[p] += counts[part][p]; result.AmountSum[p] += sums[part][p]; }
+    }
+
+    private HashSet<int>? _usedSlots;
+    private bool UsedSlot(int s) => (_usedSlots ??= UsedSlots(_catalog).ToHashSet()).Contains(s);
+}
