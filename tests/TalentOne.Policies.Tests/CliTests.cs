@@ -1,0 +1,86 @@
+using System.Text.Json;
+using TalentOne.Cli;
+
+namespace TalentOne.Policies.Tests;
+
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code = CliApp.RunAsync(args, o, e).GetAwaiter().GetResult();
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void Catalog_check_passes_on_the_real_catalog()
+    {
+        var (code, output, err) = Run("catalog", "check", "--catalog", Repo.Catalog);
+        Assert.True(code == 0, err);
+        Assert.StartsWith("catalog OK:", output);
+    }
+
+    [Fact]
+    public void Catalog_check_fails_with_file_line_column()
+    {
+        using var s = new ScratchCatalog();
+        s.Edit("\"master\"", "\"masters\"");
+        var (line, col) = s.Where("\"masters\"");
+        var (code, _, err) = Run("catalog", "check", "--catalog", s.Dir);
+        Assert.Equal(1, code);
+        Assert.Contains($"policies/mini.yaml:{line}:{col}: \"masters\" is not a member of edu_level", err);
+    }
+
+    [Fact]
+    public void Catalog_test_runs_the_policy_cases()
+    {
+        var (code, output, err) = Run("catalog", "test", "--catalog", Repo.Mini);
+        Assert.True(code == 0, err);
+        Assert.Matches(@"^\d+ passed, 0 failed", output);
+    }
+
+    [Fact]
+    public void Catalog_list_lists_every_policy()
+    {
+        var (code, output, _) = Run("catalog", "list", "--catalog", Repo.Mini);
+        Assert.Equal(0, code);
+        Assert.Contains("mini.allowance.phd", output);
+        Assert.Contains("5 policies", output);
+    }
+
+    [Fact]
+    public void Match_prints_the_package_as_json()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """{"education": {"level": "doctorate", "fullTime": true}, "work": {"county": "kecheng"}}""");
+        var (code, output, err) = Run("match", "--profile", file, "--date", "2021-09-01", "--json", "--catalog", Repo.Mini);
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        var eligible = doc.RootElement.GetProperty("eligible").EnumerateArray().Select(x => x.GetProperty("id").GetString()).ToList();
+        Assert.Contains("mini.allowance.phd", eligible);
+        Assert.Equal(3 * 20000 + 3 * 0.6 * 12 * 1840, doc.RootElement.GetProperty("total").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void Match_prints_readable_chinese_by_default()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """{"education": {"level": "bachelor"}, "work": {"county": "kecheng"}}""");
+        var (code, output, _) = Run("match", "--profile", file, "--date", "2021-09-01", "--catalog", Repo.Mini);
+        Assert.Equal(0, code);
+        Assert.Contains("【不符合】", output);
+        Assert.Contains("硕士及以上（最高学历：本科）", output);
+    }
+
+    [Fact]
+    public void Match_reports_bad_fields_like_the_api()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """{"employment": {"annualSalary": -1}, "work": {"county": "atlantis"}}""");
+        var (code, _, err) = Run("match", "--profile", file, "--catalog", Repo.Mini, "--json");
+        Assert.Equal(2, code);
+        using var doc = JsonDocument.Parse(err);
+        var fields = doc.RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToList();
+        Assert.Equal(["employment.annualSalary", "work.county"], fields);
+    }
+}
