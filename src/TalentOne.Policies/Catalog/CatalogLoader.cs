@@ -94,12 +94,13 @@ public static class CatalogLoader
                 foreach (var (path, node, pos) in f.Entries(facts))
                 {
                     if (node is not YamlMappingNode m) { f.Error(pos, $"fact '{path}' must be a mapping {{type, label}}"); continue; }
-                    f.CheckKeys(m, $"fact '{path}'", "type", "label", "unit", "min", "max");
+                    f.CheckKeys(m, $"fact '{path}'", "type", "label", "unit", "min", "max", "suggest");
                     if (!path.Contains('.') || path.Split('.').Length != 2)
                     { f.Error(pos, $"fact '{path}' must be '<section>.<name>' (e.g. person.birthDate)"); continue; }
                     var type = ParseType(f, schema, f.Str(m, "type", true), pos);
                     if (type == null) continue;
-                    var fact = new FactDef(path, type, f.Str(m, "label") ?? path, f.Str(m, "unit"), f.Number(m, "min") ?? (type.Base == BaseType.Number ? 0 : null), f.Number(m, "max"));
+                    var fact = new FactDef(path, type, f.Str(m, "label") ?? path, f.Str(m, "unit"), f.Number(m, "min") ?? (type.Base == BaseType.Number ? 0 : null), f.Number(m, "max"))
+                    { Suggest = f.Str(m, "suggest") != "false" };
                     if (!schema.Facts.TryAdd(path, fact)) { f.Error(pos, $"fact '{path}' is declared twice"); continue; }
                     schema.FactList.Add(fact);
                 }

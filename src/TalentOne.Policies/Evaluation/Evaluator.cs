@@ -123,9 +123,10 @@ public static class Evaluator
         }
         // "nearly": the person meets every condition but one, and the policy has at least two of its own
         // (a policy with a single condition that fails is simply not met).
-        // A failing condition that depends on time but that time does not fix (an age limit passed) is final.
+        // A failing condition that depends on time but that time does not fix (an age limit passed) is final,
+        // and so is one on a conferred fact (an honour, a certified category): nobody can simply supply it.
         var outcome = !placeFails && falseCount == 1 && !anyUnknown && inForce && conditions.Count(c => !c.Clause.Automatic) >= 2
-            && !conditions.Single(c => c.Truth == Truth.False).Clause.TimeDependent
+            && conditions.Single(c => c.Truth == Truth.False).Clause is { TimeDependent: false } lacking && lacking.Facts.All(f => f.Suggest)
             ? Outcome.Nearly : Outcome.Ineligible;
         return new PolicyResult(p, outcome, conditions, null, null, null, [], [], null, null, !inForce, null);
     }

@@ -58,6 +58,10 @@ public sealed record SetDef(string Name, string Title, EnumDef Of, IReadOnlySet<
 /// <summary>A fact of the profile: a dotted path, a type and a Chinese label.</summary>
 public sealed record FactDef(string Path, ValueType Type, string Label, string? Unit, double? Min, double? Max)
 {
+    /// <summary>False for facts conferred by others (honours, certified categories, awards): a policy that fails
+    /// only on such a fact is not suggested as "nearly eligible".</summary>
+    public bool Suggest { get; init; } = true;
+
     /// <summary>First slot in a profile row; a set fact has one slot per member.</summary>
     public int Slot { get; internal set; }
     public int SlotCount => Type.Base == BaseType.Set ? Type.Enum!.Members.Count : 1;

@@ -1,0 +1,26 @@
+using TalentOne.Data;
+using TalentOne.Web.Features.Catalog;
+using TalentOne.Web.Features.Eligibility;
+using TalentOne.Web.Features.Parameters;
+using TalentOne.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddWebPlatform();
+builder.AddTalentOneData();
+builder.AddCatalog();
+
+var app = builder.Build();
+
+app.UseSecurityHeaders();
+app.UseErrorHandling();
+
+app.MapCatalogApi();
+app.MapEligibilityApi();
+app.MapParametersApi();
+app.MapApiDocs();
+app.MapWebPages();
+
+app.Run();
+
+public partial class Program;
