@@ -40,21 +40,16 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
 public static class DataSetup
 {
-    /// <summary>Registers <see cref="TalentOneDb"/> for the configured provider.</summary>
+    /// <summary>Registers <see cref="TalentOneDb"/> for the configured provider. The settings are read when first needed,
+    /// so that every configuration source (including a test host's) has been added by then.</summary>
     public static IHostApplicationBuilder AddTalentOneData(this IHostApplicationBuilder builder)
     {
-        var settings = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton(settings);
-        if (settings.Provider == DatabaseProvider.Postgres)
-        {
-            builder.Services.AddDbContext<PostgresTalentOneDb>(o => o.UseNpgsql(settings.ConnectionString));
-            builder.Services.AddScoped<TalentOneDb>(sp => sp.GetRequiredService<PostgresTalentOneDb>());
-        }
-        else
-        {
-            builder.Services.AddDbContext<SqliteTalentOneDb>(o => o.UseSqlite(settings.ConnectionString));
-            builder.Services.AddScoped<TalentOneDb>(sp => sp.GetRequiredService<SqliteTalentOneDb>());
-        }
+        builder.Services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+        builder.Services.AddDbContext<SqliteTalentOneDb>((sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString));
+        builder.Services.AddDbContext<PostgresTalentOneDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString));
+        builder.Services.AddScoped<TalentOneDb>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
+            ? sp.GetRequiredService<PostgresTalentOneDb>()
+            : sp.GetRequiredService<SqliteTalentOneDb>());
         return builder;
     }
 

@@ -25,6 +25,8 @@ public sealed class Clause(string label, string source, SourcePos pos, bool auto
     /// <summary>The expression in readable Chinese.</summary>
     public string Readable { get; internal set; } = "";
     public IReadOnlyList<FactDef> Facts { get; internal set; } = [];
+    /// <summary>Clauses that read the same facts share this number, so their "actual values" text is built once per evaluation.</summary>
+    internal int FactSetId { get; set; }
     public bool TimeDependent { get; internal set; }
     internal Func<double[], double, double[], double>? Eval { get; set; }
 }
@@ -81,6 +83,11 @@ public sealed class Policy
     public required SourcePos Pos { get; init; }
     /// <summary>Index of the policy in the catalog (its bit in batch masks).</summary>
     public int Index { get; internal set; }
+    /// <summary>The parts of its explanation that never change (source, schedule text), built once.</summary>
+    internal object? Presentation { get; set; }
+    /// <summary>The last "works elsewhere" result and its DTO: a pure function of the place and the date's
+    /// in-force state, shared by every profile from that place (immutable, so sharing is safe).</summary>
+    internal object? ElsewhereCache { get; set; }
 
     /// <summary>Last day the policy applies, with extensions.</summary>
     public DateOnly? EffectiveUntil => Extensions.Count == 0 ? ValidUntil

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using TalentOne.Policies.Language;
 using TalentOne.Policies.Schema;
 
@@ -39,10 +38,12 @@ public sealed class ParameterDef(string name, string title, string? unit, string
     }
 }
 
-/// <summary>All parameters, with per-date snapshots: an evaluation as of day D reads the snapshot of D.</summary>
+/// <summary>All parameters, with snapshots: an evaluation as of day D reads the snapshot in force on D.
+/// Snapshots are built once per interval between value changes, so any date is a binary search away.</summary>
 public sealed class ParameterTable
 {
-    private readonly ConcurrentDictionary<int, double[]> _snapshots = new();
+    private readonly int[] _changes;
+    private readonly double[][] _snapshots;
     public IReadOnlyList<ParameterDef> Parameters { get; }
     public IReadOnlyDictionary<string, ParameterDef> ByName { get; }
     public int Width { get; }
@@ -60,15 +61,24 @@ public sealed class ParameterTable
             w += p.Width;
         }
         Width = w;
+        _changes = Parameters.SelectMany(p => p.Values).Select(v => v.From.DayNumber).Distinct().Order().ToArray();
+        _snapshots = new double[_changes.Length + 1][];
+        for (int k = 0; k <= _changes.Length; k++)
+        {
+            int day = k == 0 ? int.MinValue : _changes[k - 1];
+            var s = new double[Math.Max(Width, 1)];
+            foreach (var p in Parameters)
+                for (int key = 0; key < p.Width; key++) s[p.Base + key] = p.ValueAt(day, p.Key == null ? -1 : key);
+            _snapshots[k] = s;
+        }
     }
 
-    public double[] SnapshotAt(int day) => _snapshots.GetOrAdd(day, d =>
+    /// <summary>The values in force on <paramref name="day"/> (shared: never modify it).</summary>
+    public double[] SnapshotAt(int day)
     {
-        var s = new double[Math.Max(Width, 1)];
-        foreach (var p in Parameters)
-            for (int k = 0; k < p.Width; k++) s[p.Base + k] = p.ValueAt(d, p.Key == null ? -1 : k);
-        return s;
-    });
+        int k = Array.BinarySearch(_changes, day);
+        return _snapshots[k >= 0 ? k + 1 : ~k];
+    }
 
     public double[] SnapshotAt(DateOnly date) => SnapshotAt(date.DayNumber);
 

@@ -30,6 +30,7 @@ public sealed class PolicyCatalog
     internal Action<double[], double, double[], double[]>[] Kernels { get; } = [];
     internal int[] Offsets { get; } = [];
     internal int OutWidth { get; }
+    internal int FactSetCount { get; }
 
     internal PolicyCatalog(ProfileSchema schema, List<PolicyDocument> documents, List<Policy> policies, List<PolicyGroup> groups,
         List<Definition> definitions, ParameterHolder parameters, List<PackageTest> packageTests, string version, string root, bool compile)
@@ -65,6 +66,7 @@ public sealed class PolicyCatalog
         foreach (var d in ordered) d.Slot = slot++;
         RowWidth = slot;
         if (!compile) return;
+        var factSets = new Dictionary<string, int>(StringComparer.Ordinal);
 
         foreach (var p in policies)
             foreach (var c in p.Conditions)
@@ -74,8 +76,12 @@ public sealed class PolicyCatalog
                     var facts = new HashSet<FactDef>();
                     BoundWalk.CollectFacts(c.Body, facts);
                     c.Facts = schema.FactList.Where(facts.Contains).ToList();
+                    var key = string.Join(",", c.Facts.Select(f => f.Path));
+                    if (!factSets.TryGetValue(key, out var id)) factSets[key] = id = factSets.Count;
+                    c.FactSetId = id;
                     c.TimeDependent = BoundWalk.UsesToday(c.Body);
                 }
+        FactSetCount = factSets.Count;
         foreach (var p in policies)
             if (p.Amount.Body != null) p.Amount.Readable = Renderer.Render(p.Amount.Body);
 

@@ -1,4 +1,3 @@
-using System.Text;
 using TalentOne.Policies.Catalog;
 using TalentOne.Policies.Language;
 using TalentOne.Policies.Profiles;
@@ -23,17 +22,19 @@ public static class Evaluator
         var pv = catalog.Parameters.Table.SnapshotAt(date);
         catalog.FillDefinitions(row, today, pv);
         var outv = new double[catalog.OutWidth];
-        var results = new List<PolicyResult>();
+        var results = new List<PolicyResult>(catalog.Policies.Count);
+        var texts = new Texts(catalog, row);
         foreach (var p in catalog.Policies)
         {
             if (!Applies(p.Applicant, profile.Kind)) continue;
             catalog.Kernels[p.Index](row, today, pv, outv);
-            results.Add(Explain(catalog, p, profile.Values, row, outv, date));
+            results.Add(Explain(catalog, p, profile.Values, row, outv, date, texts));
         }
         ApplyGroups(results);
         double total = 0, firstYear = 0;
-        foreach (var r in results.Where(r => r.Counted))
+        foreach (var r in results)
         {
+            if (!r.Counted) continue;
             total += r.Total ?? r.Amount ?? 0;
             firstYear += FirstYear(r);
         }
@@ -56,9 +57,21 @@ public static class Evaluator
 
     private static Truth T(double v) => v == 1 ? Truth.True : v == 0 ? Truth.False : Truth.Unknown;
 
-    private static PolicyResult Explain(PolicyCatalog catalog, Policy p, double[] facts, double[] row, double[] outv, DateOnly date)
+    private static PolicyResult Explain(PolicyCatalog catalog, Policy p, double[] facts, double[] row, double[] outv, DateOnly date, Texts texts)
     {
         int off = catalog.Offsets[p.Index], n = p.Conditions.Count;
+        // Working in another place decides it: the other conditions are not assessed (and not listed).
+        if (n > 0 && p.Conditions[0].Automatic && outv[off] == 0)
+        {
+            var actual = texts.Actual(p.Conditions[0]);
+            bool notInForce = !p.InForceOn(date);
+            if (p.ElsewhereCache is PolicyResult cached && cached.NotInForce == notInForce && ReferenceEquals(cached.Conditions[0].Actual, actual) | cached.Conditions[0].Actual == actual)
+                return cached;
+            var result = new PolicyResult(p, Outcome.Ineligible, [new ConditionResult(p.Conditions[0], Truth.False, actual)],
+                null, null, null, [], [], null, null, notInForce, null);
+            p.ElsewhereCache = result;
+            return result;
+        }
         var conditions = new ConditionResult[n];
         bool anyFalse = false, anyUnknown = false, placeFails = false;
         int falseCount = 0;
@@ -66,7 +79,7 @@ public static class Evaluator
         {
             var truth = T(outv[off + k]);
             var clause = p.Conditions[k];
-            conditions[k] = new ConditionResult(clause, truth, truth == Truth.True ? "" : Actual(clause, row));
+            conditions[k] = new ConditionResult(clause, truth, truth == Truth.True ? "" : texts.Actual(clause));
             if (truth == Truth.False) { anyFalse = true; falseCount++; if (clause.Automatic) placeFails = true; }
             else if (truth == Truth.Unknown) anyUnknown = true;
         }
@@ -77,16 +90,17 @@ public static class Evaluator
         {
             double raw = outv[off + n];
             double amount = raw;
-            var caps = new List<CapApplied>();
-            var missing = new List<FactDef>();
+            List<CapApplied> caps = [];
+            List<FactDef>? missing = null;
             for (int j = 0; j < p.Caps.Count; j++)
             {
                 double limit = outv[off + n + 1 + j];
-                if (double.IsNaN(limit)) { Missing(p.Caps[j].Body, row, missing); continue; }
+                if (double.IsNaN(limit)) { Missing(p.Caps[j].Body, row, missing ??= []); continue; }
                 if (limit < amount) { caps.Add(new CapApplied(p.Caps[j].Label, limit)); amount = limit; }
             }
-            if (double.IsNaN(raw) || missing.Count > 0)
+            if (double.IsNaN(raw) || missing != null)
             {
+                missing ??= [];
                 if (double.IsNaN(raw)) Missing(p.Amount.Body!, row, missing);
                 return new PolicyResult(p, inForce ? Outcome.NeedsInfo : Outcome.Ineligible, conditions, null, double.IsNaN(raw) ? null : raw, null, caps,
                     missing.Distinct().ToList(), null, null, !inForce, null);
@@ -110,7 +124,16 @@ public static class Evaluator
         }
 
         // Some condition is false. Will time alone make it apply?
-        if (!placeFails && !anyUnknown && (inForce || notYet) && conditions.Where(c => c.Truth == Truth.False).All(c => c.Clause.TimeDependent))
+        bool allFailingTimed = true;
+        int own = 0, lastFalse = -1;
+        for (int k = 0; k < n; k++)
+        {
+            if (!conditions[k].Clause.Automatic) own++;
+            if (conditions[k].Truth != Truth.False) continue;
+            lastFalse = k;
+            if (!conditions[k].Clause.TimeDependent) allFailingTimed = false;
+        }
+        if (!placeFails && !anyUnknown && (inForce || notYet) && allFailingTimed)
         {
             var on = WhenTimeFixes(catalog, p, facts, date, conditions);
             if (on is { } day)
@@ -125,8 +148,8 @@ public static class Evaluator
         // (a policy with a single condition that fails is simply not met).
         // A failing condition that depends on time but that time does not fix (an age limit passed) is final,
         // and so is one on a conferred fact (an honour, a certified category): nobody can simply supply it.
-        var outcome = !placeFails && falseCount == 1 && !anyUnknown && inForce && conditions.Count(c => !c.Clause.Automatic) >= 2
-            && conditions.Single(c => c.Truth == Truth.False).Clause is { TimeDependent: false } lacking && lacking.Facts.All(f => f.Suggest)
+        var outcome = !placeFails && falseCount == 1 && !anyUnknown && inForce && own >= 2
+            && conditions[lastFalse].Clause is { TimeDependent: false } lacking && lacking.Facts.All(f => f.Suggest)
             ? Outcome.Nearly : Outcome.Ineligible;
         return new PolicyResult(p, outcome, conditions, null, null, null, [], [], null, null, !inForce, null);
     }
@@ -170,26 +193,36 @@ public static class Evaluator
         }
     }
 
-    /// <summary>"学历：本科；毕业时间：2019年7月1日" — the profile's values of the facts a condition reads.</summary>
-    private static string Actual(Clause c, double[] row)
+    /// <summary>Per evaluation: the text of each fact's value and of each set of facts, each built at most once.</summary>
+    private sealed class Texts(PolicyCatalog catalog, double[] row)
     {
-        var sb = new StringBuilder();
-        foreach (var f in c.Facts)
+        private readonly string?[] _bySet = new string?[catalog.FactSetCount];
+        private readonly string?[] _byFact = new string?[catalog.Schema.SlotCount];
+
+        /// <summary>"最高学历：本科；毕业时间：2019年7月1日" — the profile's values of the facts a condition reads.</summary>
+        public string Actual(Clause c) => _bySet[c.FactSetId] ??= c.Facts.Count switch
         {
-            if (sb.Length > 0) sb.Append('；');
-            sb.Append(f.Label).Append('：');
+            0 => "",
+            1 => Fact(c.Facts[0]),
+            _ => string.Join("；", c.Facts.Select(Fact)),
+        };
+
+        private string Fact(FactDef f)
+        {
+            if (_byFact[f.Slot] is { } t) return t;
+            string v;
             if (f.Type.Base == BaseType.Set)
             {
-                if (double.IsNaN(row[f.Slot])) sb.Append("未知");
+                if (double.IsNaN(row[f.Slot])) v = "未知";
                 else
                 {
                     var names = f.Type.Enum!.Members.Where(m => row[f.Slot + m.Index] == 1).Select(m => m.Label).ToList();
-                    sb.Append(names.Count == 0 ? "无" : string.Join("、", names));
+                    v = names.Count == 0 ? "无" : string.Join("、", names);
                 }
             }
-            else sb.Append(Renderer.Value(f.Type, row[f.Slot]));
+            else v = Renderer.Value(f.Type, row[f.Slot]);
+            return _byFact[f.Slot] = f.Label + "：" + v;
         }
-        return sb.ToString();
     }
 
     /// <summary>就高不重复: in each group only the highest eligible amount counts; the others are kept, marked and explained.</summary>

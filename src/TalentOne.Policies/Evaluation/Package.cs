@@ -9,7 +9,7 @@ public enum Outcome { Eligible, Nearly, NeedsInfo, Ineligible }
 public enum Truth { False, True, Unknown }
 
 /// <summary>How one condition of a policy came out for this profile.</summary>
-public sealed record ConditionResult(Clause Clause, Truth Truth, string Actual);
+public readonly record struct ConditionResult(Clause Clause, Truth Truth, string Actual);
 
 /// <summary>A cap that lowered the amount.</summary>
 public sealed record CapApplied(string Label, double Limit);

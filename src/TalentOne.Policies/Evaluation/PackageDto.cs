@@ -29,21 +29,55 @@ public sealed record PolicyResultDto(
     IReadOnlyList<ConditionDto> Failed, IReadOnlyList<ConditionDto> Unknown, IReadOnlyList<string> MissingFacts,
     string? EligibleOn, string? EligibleOnReason, IReadOnlyList<string> Materials, SourceDto Source)
 {
+    /// <summary>What never changes for a policy, built once and kept on it.</summary>
+    private sealed record Static(string Schedule, SourceDto Source, string? Group)
+    {
+        public Elsewhere? Elsewhere { get; set; }
+    }
+
+    private static Static Of(Policy p) => (Static)(p.Presentation ??= new Static(Package.ScheduleText(p.Amount),
+        new SourceDto(p.Document.Id, p.Document.Number, p.Document.Title, p.Document.Issuer, p.Document.Date?.ToString("yyyy-MM-dd"),
+            p.Article, p.Quote, p.Document.File, p.Pos.Line), p.Group?.Title));
+
+    private static readonly string[] TruthNames = ["false", "true", "unknown"];
+
+    private static ConditionDto C(ConditionResult c) => new(c.Clause.Label.Length > 0 ? c.Clause.Label : c.Clause.Readable, c.Clause.Readable,
+        TruthNames[(int)c.Truth], c.Actual.Length > 0 ? c.Actual : null);
+
+    private static IReadOnlyList<ConditionDto> Conditions(PolicyResult r, Truth truth)
+    {
+        List<ConditionDto>? list = null;
+        foreach (var c in r.Conditions) if (c.Truth == truth) (list ??= []).Add(C(c));
+        return list ?? (IReadOnlyList<ConditionDto>)[];
+    }
+
+    private sealed record Elsewhere(PolicyResult Result, PolicyResultDto Dto);
+
     public static PolicyResultDto From(PolicyResult r)
     {
+        // a shared "works elsewhere" result has a shared DTO
+        if (ReferenceEquals(r.Policy.ElsewhereCache, r))
+        {
+            if (r.Policy.Presentation is Static { Elsewhere: { } e } && e.Result == r) return e.Dto;
+            var dto = Build(r);
+            Of(r.Policy).Elsewhere = new Elsewhere(r, dto);
+            return dto;
+        }
+        return Build(r);
+    }
+
+    private static PolicyResultDto Build(PolicyResult r)
+    {
         var p = r.Policy;
-        static ConditionDto C(ConditionResult c) => new(c.Clause.Label.Length > 0 ? c.Clause.Label : c.Clause.Readable, c.Clause.Readable,
-            c.Truth.ToString().ToLowerInvariant(), c.Actual.Length > 0 ? c.Actual : null);
+        var s = Of(p);
         return new PolicyResultDto(
             p.Id, p.Title, r.Outcome switch { Evaluation.Outcome.Eligible => "eligible", Evaluation.Outcome.Nearly => "nearly", Evaluation.Outcome.NeedsInfo => "needs_info", _ => "ineligible" },
             Package.OutcomeText(r.Outcome) + (r.NotInForce && r.Outcome == Evaluation.Outcome.Ineligible ? "（不在施行期内）" : ""),
-            r.Amount, r.Total, p.Amount.Unit, Package.ScheduleText(p.Amount), p.Amount.Note, p.Payer, p.Department,
-            p.Group?.Title, r.ExcludedByGroupNote,
-            r.CapsApplied.Select(c => $"{c.Label}：封顶 {Renderer.Number(c.Limit)}").ToList(),
-            r.Failed.Select(C).ToList(), r.Unknown.Select(C).ToList(),
-            r.Missing.Select(m => $"{m.Path}（{m.Label}）").ToList(),
-            r.EligibleOn?.ToString("yyyy-MM-dd"), r.EligibleOnReason, p.Materials,
-            new SourceDto(p.Document.Id, p.Document.Number, p.Document.Title, p.Document.Issuer, p.Document.Date?.ToString("yyyy-MM-dd"),
-                p.Article, p.Quote, p.Document.File, p.Pos.Line));
+            r.Amount, r.Total, p.Amount.Unit, s.Schedule, p.Amount.Note, p.Payer, p.Department,
+            s.Group, r.ExcludedByGroupNote,
+            r.CapsApplied.Count == 0 ? [] : r.CapsApplied.Select(c => $"{c.Label}：封顶 {Renderer.Number(c.Limit)}").ToList(),
+            Conditions(r, Truth.False), Conditions(r, Truth.Unknown),
+            r.Missing.Count == 0 ? [] : r.Missing.Select(m => $"{m.Path}（{m.Label}）").ToList(),
+            r.EligibleOn?.ToString("yyyy-MM-dd"), r.EligibleOnReason, p.Materials, s.Source);
     }
 }

@@ -47,7 +47,7 @@ public static class ProfileReader
         Array.Fill(row, double.NaN);
         if (root.ValueKind != JsonValueKind.Object)
             throw new ProfileException([new ProfileError("$", "档案必须是一个 JSON 对象，例如 {\"person\": {\"birthDate\": \"1990-01-01\"}}")]);
-        var sections = schema.FactList.Select(f => f.Path[..f.Path.IndexOf('.')]).ToHashSet(StringComparer.Ordinal);
+        var sections = schema.SectionNames;
         foreach (var sec in root.EnumerateObject())
         {
             if (!sections.Contains(sec.Name)) { errors.Add(new ProfileError(sec.Name, $"未知字段“{sec.Name}”：可用的部分有 {string.Join("、", sections)}")); continue; }
@@ -125,8 +125,8 @@ public static class ProfileReader
         if (!double.IsNaN(birth) && birth > asOf.DayNumber)
             errors.Add(new ProfileError("person.birthDate", $"出生日期不能晚于评估日期（{asOf:yyyy-MM-dd}）"));
         if (!double.IsNaN(birth))
-            foreach (var f in s.FactList.Where(f => f.Type.Base == BaseType.Date && f.Path != "person.birthDate" && !f.Path.StartsWith("enterprise.", StringComparison.Ordinal)))
-                if (row[f.Slot] < birth)
+            foreach (var f in s.FactList)
+                if (f.Type.Base == BaseType.Date && row[f.Slot] < birth && f.Path != "person.birthDate" && !f.Path.StartsWith("enterprise.", StringComparison.Ordinal))
                     errors.Add(new ProfileError(f.Path, $"{f.Label}不能早于出生日期"));
         CheckPlace(s, row, "work", errors);
         CheckPlace(s, row, "enterprise", errors);

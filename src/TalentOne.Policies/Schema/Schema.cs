@@ -79,8 +79,12 @@ public sealed class ProfileSchema
     /// <summary>Fact paths grouped by their section (person, education, …) in declaration order.</summary>
     public IEnumerable<IGrouping<string, FactDef>> Sections => FactList.GroupBy(f => f.Path[..f.Path.IndexOf('.')]);
 
+    /// <summary>The profile's sections (person, education, …).</summary>
+    public IReadOnlySet<string> SectionNames { get; private set; } = new HashSet<string>();
+
     internal void AssignSlots()
     {
+        SectionNames = FactList.Select(f => f.Path[..f.Path.IndexOf('.')]).ToHashSet(StringComparer.Ordinal);
         int s = 0;
         foreach (var f in FactList) { f.Slot = s; s += f.SlotCount; }
         SlotCount = s;

@@ -33,6 +33,8 @@ public static class WebSetup
             pages.UseExceptionHandler("/error");
             pages.UseStatusCodePagesWithReExecute("/error", "?code={0}");
         });
+        // Routing after the error handlers, so that re-executing /error finds its page.
+        app.UseRouting();
         return app;
     }
 

@@ -17,7 +17,7 @@ public static class CatalogApi
 {
     public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(CatalogLocation.From(builder.Configuration, builder.Environment.ContentRootPath));
+        builder.Services.AddSingleton(sp => CatalogLocation.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
         builder.Services.AddSingleton<CatalogHolder>();
         builder.Services.AddHostedService<CatalogStartup>();
         return builder;

@@ -1,5 +1,6 @@
 using TalentOne.Policies.Catalog;
 using TalentOne.Policies.Evaluation;
+using TalentOne.Policies.Language;
 
 namespace TalentOne.Web.Features.Catalog;
 
@@ -92,6 +93,24 @@ public static class PolicyText
         "needs_info" => "需补充信息",
         _ => expect,
     };
+
+    /// <summary>Parameters a policy reads, through its definitions too.</summary>
+    public static IEnumerable<ParameterDef> Parameters(Policy p)
+    {
+        var found = new List<ParameterDef>();
+        var seen = new HashSet<Definition>();
+        void Walk(Bound? b)
+        {
+            if (b == null) return;
+            if (b is BParam bp && !found.Contains(bp.Param)) found.Add(bp.Param);
+            if (b is BDefinition d && seen.Add(d.Def)) Walk(d.Def.Body);
+            foreach (var c in BoundWalk.Children(b)) Walk(c);
+        }
+        foreach (var c in p.Conditions) Walk(c.Body);
+        Walk(p.Amount.Body);
+        foreach (var c in p.Caps) Walk(c.Body);
+        return found;
+    }
 
     /// <summary>The city a policy's jurisdiction lies in ("province" for province-wide policies), for filtering.</summary>
     public static IEnumerable<string> Cities(PolicyCatalog catalog, Policy p)
