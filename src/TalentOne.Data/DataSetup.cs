@@ -10,7 +10,8 @@ namespace TalentOne.Data;
 public enum DatabaseProvider { Sqlite, Postgres }
 
 /// <summary>Which database to use: <c>TalentOne:Database</c> (sqlite | postgres) and <c>ConnectionStrings:TalentOne</c>.
-/// With neither set, an embedded SQLite file under ./data/talentone.db (relative to the content root).
+/// With neither set, an embedded SQLite file under ./data/talentone.db, relative to the platform's home: the
+/// nearest folder above the content root that holds catalog/ (the repository root), else the content root.
 /// A connection string starting with "Host=" selects PostgreSQL when the provider is not named.</summary>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
 {
@@ -31,10 +32,17 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             var b = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(cs) ? "Data Source=data/talentone.db" : cs);
             if (b.DataSource is { Length: > 0 } ds && ds != ":memory:" && !ds.StartsWith("file:", StringComparison.Ordinal) && !Path.IsPathRooted(ds))
-                b.DataSource = Path.GetFullPath(Path.Combine(contentRoot, ds));
+                b.DataSource = Path.GetFullPath(Path.Combine(Home(contentRoot), ds));
             cs = b.ToString();
         }
         return new DatabaseSettings(provider, cs!);
+    }
+
+    private static string Home(string contentRoot)
+    {
+        for (var d = new DirectoryInfo(contentRoot); d != null; d = d.Parent)
+            if (Directory.Exists(Path.Combine(d.FullName, "catalog", "policies"))) return d.FullName;
+        return contentRoot;
     }
 }
 

@@ -45,7 +45,7 @@ public class CliTests
         var (code, output, _) = Run("catalog", "list", "--catalog", Repo.Mini);
         Assert.Equal(0, code);
         Assert.Contains("mini.allowance.phd", output);
-        Assert.Contains("5 policies", output);
+        Assert.Contains("6 policies", output);
     }
 
     [Fact]

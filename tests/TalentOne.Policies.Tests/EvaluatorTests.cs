@@ -153,6 +153,25 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void A_lower_tier_of_a_group_already_held_is_not_suggested()
+    {
+        var pkg = Evaluator.Evaluate(C, Phd, new DateOnly(2020, 9, 1));
+        var master = Result(pkg, "mini.allowance.master");
+        Assert.Equal(Outcome.Ineligible, master.Outcome);
+        Assert.Contains("已符合同属“人才津贴（就高不重复）”的“博士津贴”", master.ExcludedByGroupNote);
+    }
+
+    [Fact]
+    public void Nearly_eligible_shows_what_it_would_grant()
+    {
+        var pkg = Evaluator.Evaluate(C, Phd.Replace("\"doctorate\", \"fullTime\": true", "\"master\", \"fullTime\": false"), new DateOnly(2020, 9, 1));
+        var master = Result(pkg, "mini.allowance.master");
+        Assert.Equal(Outcome.Nearly, master.Outcome);
+        Assert.Equal(10000, master.UncappedAmount);
+        Assert.Equal("全日制学历", Assert.Single(master.Failed).Clause.Label);
+    }
+
+    [Fact]
     public void Place_clause_is_added_from_the_jurisdiction()
     {
         var pkg = Evaluator.Evaluate(C, Phd.Replace("\"quzhou\", \"county\": \"kecheng\"", "\"hangzhou\", \"county\": \"xihu\""), new DateOnly(2020, 9, 1));

@@ -56,7 +56,10 @@ public sealed class ParameterTable
         foreach (var p in Parameters)
         {
             p.Index = i++;
-            p.Values.Sort((a, b) => a.From.CompareTo(b.From));
+            // stable: of two values from the same day, the one added later (the database's) wins
+            var sorted = p.Values.OrderBy(v => v.From).ToList();
+            p.Values.Clear();
+            p.Values.AddRange(sorted);
             p.Base = w;
             w += p.Width;
         }

@@ -111,14 +111,11 @@ public sealed class PolicyCatalog
         int n = p.Conditions.Count;
         for (int k = 0; k < n; k++)
             body.Add(E.Assign(E.ArrayAccess(outArr, E.Constant(off + k)), em.BoolValue(p.Conditions[k].Body!)));
-        E allTrue = E.Constant(true);
-        for (int k = 0; k < n; k++)
-            allTrue = E.AndAlso(allTrue, E.Equal(E.ArrayIndex(outArr, E.Constant(off + k)), E.Constant(1.0)));
-        var amountAndCaps = new List<E> { E.Assign(E.ArrayAccess(outArr, E.Constant(off + n)), em.Value(p.Amount.Body!)) };
+        // The amount is computed even when a condition fails: "nearly eligible" results show what the grant would be,
+        // and a 就高不重复 group compares it with the grant already held.
+        body.Add(E.Assign(E.ArrayAccess(outArr, E.Constant(off + n)), em.Value(p.Amount.Body!)));
         for (int j = 0; j < p.Caps.Count; j++)
-            amountAndCaps.Add(E.Assign(E.ArrayAccess(outArr, E.Constant(off + n + 1 + j)), em.Value(p.Caps[j].Body)));
-        var skip = new List<E> { E.Assign(E.ArrayAccess(outArr, E.Constant(off + n)), E.Constant(double.NaN)) };
-        body.Add(E.IfThenElse(allTrue, E.Block(amountAndCaps), E.Block(skip)));
+            body.Add(E.Assign(E.ArrayAccess(outArr, E.Constant(off + n + 1 + j)), em.Value(p.Caps[j].Body)));
         return E.Lambda<Action<double[], double, double[], double[]>>(E.Block(body), em.Row, em.TodayParam, em.Pv, outArr).Compile();
     }
 

@@ -151,7 +151,14 @@ public static class Evaluator
         var outcome = !placeFails && falseCount == 1 && !anyUnknown && inForce && own >= 2
             && conditions[lastFalse].Clause is { TimeDependent: false } lacking && lacking.Facts.All(f => f.Suggest)
             ? Outcome.Nearly : Outcome.Ineligible;
-        return new PolicyResult(p, outcome, conditions, null, null, null, [], [], null, null, !inForce, null);
+        double? potential = null;
+        if (outcome == Outcome.Nearly)
+        {
+            double raw = outv[off + n];
+            for (int j = 0; j < p.Caps.Count; j++) raw = Math.Min(raw, outv[off + n + 1 + j]);
+            if (!double.IsNaN(raw)) potential = Math.Round(raw, 2);
+        }
+        return new PolicyResult(p, outcome, conditions, null, potential, null, [], [], null, null, !inForce, null);
     }
 
     /// <summary>The first day within the horizon on which every condition holds, found by bisection on the
@@ -228,6 +235,21 @@ public static class Evaluator
     /// <summary>就高不重复: in each group only the highest eligible amount counts; the others are kept, marked and explained.</summary>
     private static void ApplyGroups(List<PolicyResult> results)
     {
+        // A lower tier of a group whose higher tier is already held is not "nearly eligible": it would add nothing.
+        for (int i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            if (r is not { Outcome: Outcome.Nearly, EligibleOn: null, Policy.Group: { } group }) continue;
+            PolicyResult? held = null;
+            foreach (var x in results)
+                if (x.Outcome == Outcome.Eligible && x.Policy.Group == group && (held == null || (x.Amount ?? 0) > (held.Amount ?? 0))) held = x;
+            if (held != null && (r.UncappedAmount ?? 0) <= (held.Amount ?? 0))
+                results[i] = r with
+                {
+                    Outcome = Outcome.Ineligible,
+                    ExcludedByGroupNote = $"已符合同属“{group.Title}”的“{held.Policy.Title}”（{Package.Money(held.Amount ?? 0)}），就高不重复，本项不再提示",
+                };
+        }
         foreach (var g in results.Where(r => r.Outcome == Outcome.Eligible && r.Policy.Group != null).GroupBy(r => r.Policy.Group!.Id).ToList())
         {
             var members = g.ToList();

@@ -20,6 +20,7 @@ public sealed record PolicyResult(
     Outcome Outcome,
     IReadOnlyList<ConditionResult> Conditions,
     double? Amount,
+    /// <summary>For an eligible result the amount before caps; for a nearly-eligible one, what it would grant.</summary>
     double? UncappedAmount,
     double? Total,
     IReadOnlyList<CapApplied> CapsApplied,

@@ -27,7 +27,8 @@ public sealed record PolicyResultDto(
     double? Amount, double? Total, string Unit, string Schedule, string? AmountNote, string? Payer, string? Department,
     string? Group, string? ExcludedByGroup, IReadOnlyList<string> CapsApplied,
     IReadOnlyList<ConditionDto> Failed, IReadOnlyList<ConditionDto> Unknown, IReadOnlyList<string> MissingFacts,
-    string? EligibleOn, string? EligibleOnReason, IReadOnlyList<string> Materials, SourceDto Source)
+    string? EligibleOn, string? EligibleOnReason, IReadOnlyList<string> Materials, SourceDto Source,
+    double? PotentialAmount)
 {
     /// <summary>What never changes for a policy, built once and kept on it.</summary>
     private sealed record Static(string Schedule, SourceDto Source, string? Group)
@@ -78,6 +79,7 @@ public sealed record PolicyResultDto(
             r.CapsApplied.Count == 0 ? [] : r.CapsApplied.Select(c => $"{c.Label}：封顶 {Renderer.Number(c.Limit)}").ToList(),
             Conditions(r, Truth.False), Conditions(r, Truth.Unknown),
             r.Missing.Count == 0 ? [] : r.Missing.Select(m => $"{m.Path}（{m.Label}）").ToList(),
-            r.EligibleOn?.ToString("yyyy-MM-dd"), r.EligibleOnReason, p.Materials, s.Source);
+            r.EligibleOn?.ToString("yyyy-MM-dd"), r.EligibleOnReason, p.Materials, s.Source,
+            r.Outcome == Evaluation.Outcome.Nearly ? r.UncappedAmount : null);
     }
 }

@@ -43,11 +43,20 @@ public static class ProfileJsonSchema
 
     public static string SectionTitle(string section) => SectionTitles.GetValueOrDefault(section, section);
 
+    /// <summary>Sections in a reading order (subject, person, education … enterprise), others after them as declared.</summary>
+    public static IEnumerable<IGrouping<string, FactDef>> Sections(ProfileSchema schema)
+    {
+        var order = SectionTitles.Keys.ToList();
+        return schema.Sections.Select((g, i) => (g, i))
+            .OrderBy(x => order.IndexOf(x.g.Key) is var k && k >= 0 ? k : order.Count + x.i)
+            .Select(x => x.g);
+    }
+
     /// <summary>The JSON Schema of a profile: one object per section, no other properties; null anywhere means unknown.</summary>
     public static JsonObject Generate(ProfileSchema schema)
     {
         var sections = new JsonObject();
-        foreach (var section in schema.Sections)
+        foreach (var section in Sections(schema))
         {
             var props = new JsonObject();
             foreach (var fact in section) props[fact.Path[(fact.Path.IndexOf('.') + 1)..]] = Fact(fact);
@@ -149,7 +158,7 @@ public static class ProfileJsonSchema
 
 
             """);
-        foreach (var section in schema.Sections)
+        foreach (var section in Sections(schema))
         {
             sb.Append(CultureInfo.InvariantCulture, $"## `{section.Key}` — {SectionTitle(section.Key)}\n\n");
             sb.Append("| 路径 | 类型 | 中文名称 | 单位 | 取值 |\n|---|---|---|---|---|\n");

@@ -5,8 +5,15 @@ namespace TalentOne.Web.Infrastructure;
 public static class WebSetup
 {
     /// <summary>Problem details, JSON, OpenAPI, Razor Pages and the clock.</summary>
-    public static IHostApplicationBuilder AddWebPlatform(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddWebPlatform(this WebApplicationBuilder builder)
     {
+        // http://localhost:5080 unless an address is configured (--urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS, Kestrel:Endpoints).
+        var c = builder.Configuration;
+        if (string.IsNullOrEmpty(c["urls"]) && string.IsNullOrEmpty(c["http_ports"]) && string.IsNullOrEmpty(c["https_ports"]) && !c.GetSection("Kestrel:Endpoints").Exists())
+            builder.WebHost.UseUrls("http://localhost:5080");
+        // Serve wwwroot (and its precompressed copies) from build output in every environment, not only in Development;
+        // published output has no manifest and is unaffected.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = Json.Encoder);

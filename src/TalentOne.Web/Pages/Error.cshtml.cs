@@ -19,6 +19,6 @@ public sealed class ErrorModel : PageModel
         if (code == 404) { Title = "页面不存在"; Message = "您访问的页面不存在，请检查地址。"; }
         else if (code == 400) { Title = "请求有误"; Message = "提交的内容无法处理，请返回重新填写。"; }
         else if (code is >= 400 and < 500) { Title = "无法处理该请求"; Message = $"请求未能完成（{code}）。"; }
-        if (code is int c) Response.StatusCode = c;
+        if (code is >= 400 and <= 599) Response.StatusCode = code.Value;
     }
 }

@@ -45,13 +45,30 @@ public sealed class NavigatorModel(CatalogHolder holder, TimeProvider clock) : P
     /// <summary>A full-time PhD working in Kecheng, Quzhou (the catalog's test profile qz_phd), for "填入示例".</summary>
     private static readonly Dictionary<string, string> Example = new(StringComparer.Ordinal)
     {
-        ["person.birthDate"] = "1992-03-01", ["person.originRegion"] = "other", ["person.title"] = "none", ["person.skillLevel"] = "none",
-        ["education.level"] = "doctorate", ["education.fullTime"] = "true", ["education.doubleFirstClass"] = "true", ["education.graduationDate"] = "2020-06-30",
-        ["work.city"] = "quzhou", ["work.county"] = "kecheng", ["employment.status"] = "employed", ["employment.fullTime"] = "true",
-        ["employment.startDate"] = "2020-07-01", ["employment.serviceAgreementYears"] = "5", ["employment.annualSalary"] = "300000",
-        ["employment.post"] = "researcher", ["employer.type"] = "enterprise", ["employer.keyIndustry"] = "true",
-        ["socialInsurance.startDate"] = "2020-07-01", ["housing.status"] = "owns_home", ["housing.purchaseCity"] = "quzhou",
-        ["housing.purchaseDate"] = "2021-03-15", ["housing.purchasePrice"] = "1500000", ["housing.firstPurchase"] = "true",
+        ["person.birthDate"] = "1992-03-01",
+        ["person.originRegion"] = "other",
+        ["person.title"] = "none",
+        ["person.skillLevel"] = "none",
+        ["education.level"] = "doctorate",
+        ["education.fullTime"] = "true",
+        ["education.doubleFirstClass"] = "true",
+        ["education.graduationDate"] = "2020-06-30",
+        ["work.city"] = "quzhou",
+        ["work.county"] = "kecheng",
+        ["employment.status"] = "employed",
+        ["employment.fullTime"] = "true",
+        ["employment.startDate"] = "2020-07-01",
+        ["employment.serviceAgreementYears"] = "5",
+        ["employment.annualSalary"] = "300000",
+        ["employment.post"] = "researcher",
+        ["employer.type"] = "enterprise",
+        ["employer.keyIndustry"] = "true",
+        ["socialInsurance.startDate"] = "2020-07-01",
+        ["housing.status"] = "owns_home",
+        ["housing.purchaseCity"] = "quzhou",
+        ["housing.purchaseDate"] = "2021-03-15",
+        ["housing.purchasePrice"] = "1500000",
+        ["housing.firstPurchase"] = "true",
         [DateField] = "2021-08-01",
     };
 
@@ -110,9 +127,15 @@ public sealed class NavigatorModel(CatalogHolder holder, TimeProvider clock) : P
             }
             else
             {
+                // Fields that are not even numbers are left out, so that the reader reports every other mistake in the same round.
                 var obj = BuildProfile(catalog.Schema);
+                try { profile = ProfileReader.Read(catalog, obj.ToJsonString(), date); }
+                catch (ProfileException pe) when (Errors.Count > 0)
+                {
+                    foreach (var e in pe.Errors) AddError(e.Field, e.Message);
+                    return Page();
+                }
                 if (Errors.Count > 0) return Page();
-                profile = ProfileReader.Read(catalog, obj.ToJsonString(), date);
             }
             Values[DateField] = date.ToString("yyyy-MM-dd");
             Result = Evaluator.Evaluate(catalog, profile, date);

@@ -40,8 +40,9 @@ public sealed class PostgresServer : IAsyncLifetime
         var parent = Path.Combine(Path.GetTempPath(), "talentone-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(parent);
         // initdb creates the data directory itself, owned by whoever runs it; the parent must be reachable for that user.
-        File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
         _dataDir = Path.Combine(parent, "data");
         await RunAsync("initdb", "-D", _dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync");
         var port = FreePort();

@@ -11,14 +11,12 @@ public abstract class TalentOneApp : WebApplicationFactory<Program>
 {
     public const string AdminToken = "test-admin-token-5f2c";
 
-    private readonly Lazy<PolicyCatalog> _catalog;
-
-    protected TalentOneApp() => _catalog = new(() => CatalogLoader.Load(CatalogRoot));
+    protected TalentOneApp() => Catalog = CatalogLoader.Load(CatalogRoot);
 
     public string CatalogRoot { get; } = TestCatalog.CreateCopy();
 
     /// <summary>The same catalog loaded in-process: the test cases written in it give the expected answers.</summary>
-    public PolicyCatalog Catalog => _catalog.Value;
+    public PolicyCatalog Catalog { get; }
 
     /// <summary>TalentOne:Database and ConnectionStrings:TalentOne for this host.</summary>
     protected abstract IReadOnlyDictionary<string, string?> DatabaseSettings { get; }

@@ -112,6 +112,22 @@ public static class PolicyText
         return found;
     }
 
+    /// <summary>Named definitions a policy's conditions, amount and caps refer to (directly or through other definitions).</summary>
+    public static IReadOnlyList<Definition> Definitions(Policy p)
+    {
+        var found = new List<Definition>();
+        void Walk(Bound? b)
+        {
+            if (b == null) return;
+            if (b is BDefinition d && !found.Contains(d.Def)) { found.Add(d.Def); Walk(d.Def.Body); }
+            foreach (var c in BoundWalk.Children(b)) Walk(c);
+        }
+        foreach (var c in p.Conditions) Walk(c.Body);
+        Walk(p.Amount.Body);
+        foreach (var c in p.Caps) Walk(c.Body);
+        return found;
+    }
+
     /// <summary>The city a policy's jurisdiction lies in ("province" for province-wide policies), for filtering.</summary>
     public static IEnumerable<string> Cities(PolicyCatalog catalog, Policy p)
     {

@@ -2,7 +2,6 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using TalentOne.Data;
 
@@ -11,11 +10,9 @@ using TalentOne.Data;
 namespace TalentOne.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTalentOneDb))]
-    [Migration("20261123130409_Initial")]
-    partial class Initial
+    partial class SqliteTalentOneDbModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");

@@ -2,7 +2,6 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using TalentOne.Data;
@@ -12,11 +11,9 @@ using TalentOne.Data;
 namespace TalentOne.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTalentOneDb))]
-    [Migration("20261123130415_Initial")]
-    partial class Initial
+    partial class PostgresTalentOneDbModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
