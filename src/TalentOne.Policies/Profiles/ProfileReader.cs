@@ -96,7 +96,7 @@ public static class ProfileReader
             case BaseType.Enum:
             {
                 var m = v.ValueKind == JsonValueKind.String ? fact.Type.Enum!.Find(v.GetString()!) : null;
-                if (m == null) errors.Add(new ProfileError(path, $"{fact.Label}的取值“{(v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())}”无效，可选：{string.Join("、", fact.Type.Enum!.Members.Select(x => $"{x.Code}（{x.Label}）"))}"));
+                if (m == null) errors.Add(new ProfileError(path, $"{fact.Label}的取值“{(v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())}”无效，{Choices(fact.Type.Enum!)}"));
                 else row[fact.Slot] = m.Index;
                 break;
             }
@@ -115,6 +115,11 @@ public static class ProfileReader
             }
         }
     }
+
+    /// <summary>The allowed values; a long list (the 90 counties) is pointed to rather than printed.</summary>
+    private static string Choices(EnumDef e) => e.Members.Count <= 20
+        ? "可选：" + string.Join("、", e.Members.Select(x => $"{x.Code}（{x.Label}）"))
+        : $"可选值共 {e.Members.Count} 个，如 {string.Join("、", e.Members.Take(3).Select(x => $"{x.Code}（{x.Label}）"))} 等，完整列表见 GET /api/v1/schema/profile";
 
     private static double Get(ProfileSchema s, double[] row, string path) =>
         s.Facts.TryGetValue(path, out var f) && f.Type.Base != BaseType.Set ? row[f.Slot] : double.NaN;
