@@ -27,6 +27,7 @@ public class RulesEnginePeer
     private SweepPlan _plan = null!;
     private PopulationColumns _columns = null!;
     private SweepResult _result = null!;
+    private Decision _decision = null!;
     private int _i;
 
     private static List<RuleResultTree> Run(global::RulesEngine.RulesEngine re, string workflow, RuleParameter[] input)
@@ -45,6 +46,7 @@ public class RulesEnginePeer
         var c = _f.Catalog;
         var tr = new RulesEngineTranslator(c);
         _plan = new SweepPlan(c, _f.Date, Applicant.Person);
+        _decision = new Decision((c.Policies.Count + 63) / 64, c.Policies.Count);
 
         var sw = Stopwatch.StartNew();
         var workflows = tr.Workflows();
@@ -110,6 +112,7 @@ public class RulesEnginePeer
         {
             nameof(TalentOne_Evaluate) => k => Evaluator.Evaluate(c, _rows[k], _f.Date),
             nameof(TalentOne_EvaluateDto) => k => PackageDto.From(Evaluator.Evaluate(c, _rows[k], _f.Date)),
+            nameof(TalentOne_Decide) => k => _plan.Decide(_rows[k].Values, _decision),
             nameof(RulesEngine_Amounts) => k => Run(_re, RulesEngineTranslator.PersonWorkflow, _inputs[k]),
             nameof(RulesEngine_EligibilityOnly) => k => Run(_re, RulesEngineTranslator.PersonEligibilityWorkflow, _inputs[k]),
             _ => null,
@@ -167,6 +170,9 @@ public class RulesEnginePeer
     /// <summary>Per profile: the batch path over the same 1,000 profiles (eligibility + amounts, no explanations).</summary>
     [Benchmark(OperationsPerInvoke = RealCatalogFixture.SampleSize, Description = "TalentOne batch path, per profile (1,000 per call)")]
     public void TalentOne_BatchPerProfile() => _plan.Run(_columns, _result, 1);
+
+    [Benchmark(Description = "TalentOne SweepPlan.Decide, one profile (eligibility + amounts)")]
+    public Decision TalentOne_Decide() { _ran = nameof(TalentOne_Decide); _plan.Decide(_rows[Next()].Values, _decision); return _decision; }
 
     [Benchmark(Description = "RulesEngine 6.0.1, eligibility + amounts")]
     public List<RuleResultTree> RulesEngine_Amounts() { _ran = nameof(RulesEngine_Amounts); return Run(_re, RulesEngineTranslator.PersonWorkflow, _inputs[Next()]); }

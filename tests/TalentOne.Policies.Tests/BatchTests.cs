@@ -54,13 +54,18 @@ public class BatchTests
         var plan = new SweepPlan(c, date, Applicant.Person);
         var result = plan.Run(PopulationColumns.FromRows(c, rows), 2);
         int eligibleSeen = 0;
+        var decision = new Decision(result.Words, c.Policies.Count);
         for (int i = 0; i < rows.Count; i++)
         {
             var pkg = Evaluator.Evaluate(c, new ProfileRow(rows[i], Applicant.Person), date);
+            plan.Decide(rows[i], decision);
+            Assert.True(Math.Abs(pkg.Total - decision.Total) < 0.05, $"person {i}: total {pkg.Total} vs Decide {decision.Total}");
             foreach (var r in pkg.Results)
             {
                 bool rowEligible = r.Outcome == Outcome.Eligible;
                 Assert.True(rowEligible == result.IsEligible(i, r.Policy.Index), $"person {i}, {r.Policy.Id}: row says {r.Outcome}, sweep says eligible={result.IsEligible(i, r.Policy.Index)}");
+                Assert.True(rowEligible == decision.IsEligible(r.Policy.Index), $"person {i}, {r.Policy.Id}: row says {r.Outcome}, Decide says eligible={decision.IsEligible(r.Policy.Index)}");
+                if (rowEligible) Assert.True(Math.Abs((r.Amount ?? 0) - decision.Amounts[r.Policy.Index]) < 0.005, $"person {i}, {r.Policy.Id}: amount {r.Amount} vs Decide {decision.Amounts[r.Policy.Index]}");
                 if (r.Outcome == Outcome.NeedsInfo && r.Policy.InForceOn(date))
                     Assert.True(result.IsUnknown(i, r.Policy.Index), $"person {i}, {r.Policy.Id}: needs info but the sweep did not mark it unknown");
                 if (rowEligible) eligibleSeen++;

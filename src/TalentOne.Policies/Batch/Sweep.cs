@@ -64,8 +64,11 @@ public sealed class SweepPlan
     private delegate void Kernel(double[]?[] cols, int start, int end, double today, double[] pv,
         ulong[] eligible, ulong[] unknown, double[] total, long[] counts, double[] sums);
 
+    private delegate void RowKernel(double[] row, double today, double[] pv, ulong[] eligible, ulong[] unknown, double[] total, double[] amounts);
+
     private readonly PolicyCatalog _catalog;
     private readonly Kernel[] _kernels;
+    private readonly RowKernel[] _rowKernels;
     private readonly int _words;
     public DateOnly Date { get; }
     public IReadOnlyList<Policy> Policies { get; }
@@ -91,7 +94,8 @@ public sealed class SweepPlan
             current.AddRange(u);
         }
         if (current.Count > 0) chunks.Add(current);
-        _kernels = chunks.Select(Compile).ToArray();
+        _kernels = chunks.Select(c => (Kernel)Compile(c, rowMode: false)).ToArray();
+        _rowKernels = chunks.Select(c => (RowKernel)Compile(c, rowMode: true)).ToArray();
         CompileTime = sw.Elapsed;
     }
 
@@ -119,7 +123,7 @@ public sealed class SweepPlan
     }
 
     private sealed class ColumnEmitter(ParameterHolder holder, ParameterExpression i,
-        ParameterExpression today, ParameterExpression pv) : Emitter(holder)
+        ParameterExpression today, ParameterExpression pv, ParameterExpression? row = null) : Emitter(holder)
     {
         public readonly Dictionary<int, ParameterExpression> Columns = [];
         public readonly Dictionary<Definition, ParameterExpression> Defs = [];
@@ -127,6 +131,7 @@ public sealed class SweepPlan
         public override E ParamSnapshot => pv;
         public override E Slot(int slot)
         {
+            if (row != null) return E.ArrayIndex(row, E.Constant(slot));
             if (!Columns.TryGetValue(slot, out var v)) Columns[slot] = v = E.Variable(typeof(double[]), $"col{slot}");
             return E.ArrayIndex(v, i);
         }
@@ -137,8 +142,12 @@ public sealed class SweepPlan
         }
     }
 
-    private Kernel Compile(List<Policy> chunk)
+    /// <summary>Compiles a chunk into a loop over columns, or (row mode) into the same code for one profile row,
+    /// which also writes each eligible policy's amount.</summary>
+    private Delegate Compile(List<Policy> chunk, bool rowMode)
     {
+        var rowParam = E.Parameter(typeof(double[]), "row");
+        var amounts = E.Parameter(typeof(double[]), "amounts");
         var cols = E.Parameter(typeof(double[]?[]), "cols");
         var start = E.Parameter(typeof(int), "start");
         var end = E.Parameter(typeof(int), "end");
@@ -150,7 +159,7 @@ public sealed class SweepPlan
         var counts = E.Parameter(typeof(long[]), "counts");
         var sums = E.Parameter(typeof(double[]), "sums");
         var i = E.Variable(typeof(int), "i");
-        var em = new ColumnEmitter(_catalog.Parameters, i, today, pv);
+        var em = new ColumnEmitter(_catalog.Parameters, i, today, pv, rowMode ? rowParam : null);
 
         var words = chunk.Select(p => p.Index >> 6).Distinct().ToList();
         var eWord = words.ToDictionary(w => w, w => E.Variable(typeof(ulong), $"e{w}"));
@@ -178,8 +187,12 @@ public sealed class SweepPlan
             perPerson.Add(E.Assign(amount, value));
             perPerson.Add(E.IfThen(E.Call(typeof(double).GetMethod("IsNaN", [typeof(double)])!, amount), E.Goto(u)));
             perPerson.Add(E.OrAssign(eWord[p.Index >> 6], bit));
-            perPerson.Add(E.PreIncrementAssign(cnt[p]));
-            perPerson.Add(E.AddAssign(sum[p], amount));
+            if (rowMode) perPerson.Add(E.Assign(E.ArrayAccess(amounts, E.Constant(p.Index)), amount));
+            else
+            {
+                perPerson.Add(E.PreIncrementAssign(cnt[p]));
+                perPerson.Add(E.AddAssign(sum[p], amount));
+            }
             if (p.Amount.Unit == "元")
             {
                 var periods = E.Constant((double)(p.Amount.Periods ?? 1));
@@ -214,6 +227,15 @@ public sealed class SweepPlan
         }
         var defInit = _catalog.Definitions.Where(used.Contains)
             .Select(d => (E)E.Assign((ParameterExpression)em.DefinitionValue(d), em.Value(d.Body!))).ToList();
+
+        if (rowMode)
+        {
+            var rowLocals = em.Defs.Values.Concat(eWord.Values).Concat(uWord.Values).Concat(groups.Values).Append(i).Append(personTotal).Append(amount);
+            var rowBody = new List<E> { E.Assign(i, E.Constant(0)) };
+            rowBody.AddRange(defInit);
+            rowBody.AddRange(perPerson);
+            return E.Lambda<RowKernel>(E.Block(rowLocals, rowBody), rowParam, today, pv, eligible, unknown, total, amounts).Compile();
+        }
 
         var brk = E.Label("break");
         var loop = E.Block(
@@ -253,8 +275,14 @@ public sealed class SweepPlan
         Array.Clear(result.EligibleCount); Array.Clear(result.AmountSum);
         int n = population.Count;
         var cols = population.Slots;
-        // a missing column must read as unknown for every person
-        for (int s = 0; s < cols.Length; s++) if (cols[s] == null && UsedSlot(s)) cols[s] = population.Column(s);
+        if (MissingSlots(cols))
+        {
+            // a missing column reads as unknown for every person: one shared all-NaN column, the caller's population untouched
+            var unknownColumn = new double[n];
+            Array.Fill(unknownColumn, double.NaN);
+            cols = (double[]?[])cols.Clone();
+            foreach (var s in UsedSlotSet) if (cols[s] == null) cols[s] = unknownColumn;
+        }
         double today = Date.DayNumber;
         var pv = _catalog.Parameters.Table.SnapshotAt(Date);
         int dop = degreeOfParallelism > 0 ? degreeOfParallelism : Environment.ProcessorCount;
@@ -278,5 +306,42 @@ public sealed class SweepPlan
     }
 
     private HashSet<int>? _usedSlots;
-    private bool UsedSlot(int s) => (_usedSlots ??= UsedSlots(_catalog).ToHashSet()).Contains(s);
+    private HashSet<int> UsedSlotSet => _usedSlots ??= UsedSlots(_catalog).ToHashSet();
+
+    private bool MissingSlots(double[]?[] cols)
+    {
+        foreach (var s in UsedSlotSet) if (cols[s] == null) return true;
+        return false;
+    }
+
+    /// <summary>One profile through the batch path's compiled code: which policies apply (and which are unknown),
+    /// each eligible policy's amount and the counted total — no explanations. For explanations use Evaluator.</summary>
+    public Decision Decide(double[] row)
+    {
+        var d = new Decision(_words, _catalog.Policies.Count);
+        Decide(row, d);
+        return d;
+    }
+
+    /// <summary>Decides into an existing <see cref="Decision"/> (cleared first), allocating nothing.</summary>
+    public void Decide(double[] row, Decision d)
+    {
+        Array.Clear(d.Eligible); Array.Clear(d.Unknown); d.TotalCell[0] = 0;
+        double today = Date.DayNumber;
+        var pv = _catalog.Parameters.Table.SnapshotAt(Date);
+        foreach (var k in _rowKernels) k(row, today, pv, d.Eligible, d.Unknown, d.TotalCell, d.Amounts);
+    }
+}
+
+/// <summary>The batch path's answer for one profile: bit masks by policy index, amounts of the eligible ones, and the total.</summary>
+public sealed class Decision(int words, int policies)
+{
+    public ulong[] Eligible { get; } = new ulong[words];
+    public ulong[] Unknown { get; } = new ulong[words];
+    /// <summary>Amount per policy index; meaningful only where <see cref="IsEligible"/>.</summary>
+    public double[] Amounts { get; } = new double[policies];
+    internal double[] TotalCell { get; } = new double[1];
+    public double Total => TotalCell[0];
+    public bool IsEligible(int policy) => (Eligible[policy >> 6] & (1UL << (policy & 63))) != 0;
+    public bool IsUnknown(int policy) => (Unknown[policy >> 6] & (1UL << (policy & 63))) != 0;
 }

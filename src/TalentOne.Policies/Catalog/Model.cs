@@ -85,9 +85,9 @@ public sealed class Policy
     public int Index { get; internal set; }
     /// <summary>The parts of its explanation that never change (source, schedule text), built once.</summary>
     internal object? Presentation { get; set; }
-    /// <summary>The last "works elsewhere" result and its DTO: a pure function of the place and the date's
-    /// in-force state, shared by every profile from that place (immutable, so sharing is safe).</summary>
-    internal object? ElsewhereCache { get; set; }
+    /// <summary>"Works elsewhere" results by (place text, in force): a pure function of those two, shared by every
+    /// profile from that place (immutable, so sharing is safe; bounded by the number of places).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<(string Place, bool NotInForce), Evaluation.PolicyResult> Elsewhere { get; } = new();
 
     /// <summary>Last day the policy applies, with extensions.</summary>
     public DateOnly? EffectiveUntil => Extensions.Count == 0 ? ValidUntil

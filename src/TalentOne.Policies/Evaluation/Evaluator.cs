@@ -65,12 +65,10 @@ public static class Evaluator
         {
             var actual = texts.Actual(p.Conditions[0]);
             bool notInForce = !p.InForceOn(date);
-            if (p.ElsewhereCache is PolicyResult cached && cached.NotInForce == notInForce && ReferenceEquals(cached.Conditions[0].Actual, actual) | cached.Conditions[0].Actual == actual)
-                return cached;
+            if (p.Elsewhere.TryGetValue((actual, notInForce), out var cached)) return cached;
             var result = new PolicyResult(p, Outcome.Ineligible, [new ConditionResult(p.Conditions[0], Truth.False, actual)],
-                null, null, null, [], [], null, null, notInForce, null);
-            p.ElsewhereCache = result;
-            return result;
+                null, null, null, [], [], null, null, notInForce, null) { Shared = true };
+            return p.Elsewhere.GetOrAdd((actual, notInForce), result);
         }
         var conditions = new ConditionResult[n];
         bool anyFalse = false, anyUnknown = false, placeFails = false;

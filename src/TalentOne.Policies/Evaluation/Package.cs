@@ -30,6 +30,11 @@ public sealed record PolicyResult(
     bool NotInForce,
     string? ExcludedByGroupNote)
 {
+    /// <summary>Shared by every profile from the same place (see <see cref="Policy"/>): never modified.</summary>
+    internal bool Shared { get; init; }
+    /// <summary>The DTO of a shared result, built once.</summary>
+    internal object? SharedDto { get; set; }
+
     public IEnumerable<ConditionResult> Failed => Conditions.Where(c => c.Truth == Truth.False);
     public IEnumerable<ConditionResult> Unknown => Conditions.Where(c => c.Truth == Truth.Unknown);
     /// <summary>Counts toward the package total (eligible, money, not excluded by a 就高不重复 group).</summary>

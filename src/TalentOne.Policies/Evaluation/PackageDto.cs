@@ -31,10 +31,7 @@ public sealed record PolicyResultDto(
     double? PotentialAmount)
 {
     /// <summary>What never changes for a policy, built once and kept on it.</summary>
-    private sealed record Static(string Schedule, SourceDto Source, string? Group)
-    {
-        public Elsewhere? Elsewhere { get; set; }
-    }
+    private sealed record Static(string Schedule, SourceDto Source, string? Group);
 
     private static Static Of(Policy p) => (Static)(p.Presentation ??= new Static(Package.ScheduleText(p.Amount),
         new SourceDto(p.Document.Id, p.Document.Number, p.Document.Title, p.Document.Issuer, p.Document.Date?.ToString("yyyy-MM-dd"),
@@ -52,18 +49,10 @@ public sealed record PolicyResultDto(
         return list ?? (IReadOnlyList<ConditionDto>)[];
     }
 
-    private sealed record Elsewhere(PolicyResult Result, PolicyResultDto Dto);
-
     public static PolicyResultDto From(PolicyResult r)
     {
-        // a shared "works elsewhere" result has a shared DTO
-        if (ReferenceEquals(r.Policy.ElsewhereCache, r))
-        {
-            if (r.Policy.Presentation is Static { Elsewhere: { } e } && e.Result == r) return e.Dto;
-            var dto = Build(r);
-            Of(r.Policy).Elsewhere = new Elsewhere(r, dto);
-            return dto;
-        }
+        // a result shared by every profile from one place has one DTO
+        if (r.Shared) return (PolicyResultDto)(r.SharedDto ??= Build(r));
         return Build(r);
     }
 
