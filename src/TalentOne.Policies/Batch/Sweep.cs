@@ -85,7 +85,9 @@ public sealed class SweepPlan
         Policies = catalog.Policies.Where(p => p.InForceOn(date) && (p.Applicant == kind ||
             (kind != Applicant.Person && p.Applicant != Applicant.Person))).ToList();
         // chunks: whole groups stay together
-        var units = Policies.GroupBy(p => p.Group?.Id ?? "#" + p.Id).Select(g => g.ToList()).ToList();
+        // policies of the same place sit together, so that one place test can skip all of them (see Compile)
+        var units = Policies.GroupBy(p => p.Group?.Id ?? "#" + p.Id).Select(g => g.ToList())
+            .OrderBy(u => PlaceOf(u[0])?.Source ?? "", StringComparer.Ordinal).ToList();
         var chunks = new List<List<Policy>>();
         var current = new List<Policy>();
         foreach (var u in units)
@@ -97,6 +99,17 @@ public sealed class SweepPlan
         _kernels = chunks.Select(c => (Kernel)Compile(c, rowMode: false)).ToArray();
         _rowKernels = chunks.Select(c => (RowKernel)Compile(c, rowMode: true)).ToArray();
         CompileTime = sw.Elapsed;
+    }
+
+    private static Clause? PlaceOf(Policy p) => p.Conditions.Count > 0 && p.Conditions[0].Automatic ? p.Conditions[0] : null;
+
+    private static HashSet<Definition> PolicyDefinitions(Policy p)
+    {
+        var defs = new HashSet<Definition>();
+        foreach (var c in p.Conditions) BoundWalk.CollectDefinitions(c.Body!, defs);
+        BoundWalk.CollectDefinitions(p.Amount.Body!, defs);
+        foreach (var c in p.Caps) BoundWalk.CollectDefinitions(c.Body, defs);
+        return defs;
     }
 
     /// <summary>Slots read by any policy or definition of the catalog.</summary>
@@ -175,8 +188,20 @@ public sealed class SweepPlan
         perPerson.Add(E.Assign(personTotal, E.Constant(0.0)));
         foreach (var g in groups.Values) perPerson.Add(E.Assign(g, E.Constant(double.NegativeInfinity)));
 
-        foreach (var p in chunk)
+        LabelTarget? skipRun = null;
+        for (int k = 0; k < chunk.Count; k++)
         {
+            var p = chunk[k];
+            // A run of policies with the same place condition: a person of another place skips the whole run
+            // (an unknown place runs it, so that "unknown" is still reported per policy).
+            var place = PlaceOf(p);
+            if (skipRun == null && place != null && k + 1 < chunk.Count && PlaceOf(chunk[k + 1])?.Source == place.Source)
+            {
+                var runIn = E.Label($"run{p.Index}");
+                skipRun = E.Label($"skip{p.Index}");
+                perPerson.Add(em.Test(place.Body!, runIn, skipRun, runIn));
+                perPerson.Add(E.Label(runIn));
+            }
             var t = E.Label($"t{p.Index}"); var f = E.Label($"f{p.Index}"); var u = E.Label($"u{p.Index}"); var done = E.Label($"d{p.Index}");
             var bit = E.Constant(1UL << (p.Index & 63));
             Bound cond = p.Conditions.Select(c => c.Body!).Aggregate((a, b) => new BBinary(a.Type, a.Pos, "and", a, b));
@@ -206,6 +231,11 @@ public sealed class SweepPlan
             perPerson.Add(E.OrAssign(uWord[p.Index >> 6], bit));
             perPerson.Add(E.Label(f));
             perPerson.Add(E.Label(done));
+            if (skipRun != null && (k + 1 == chunk.Count || PlaceOf(chunk[k + 1])?.Source != place?.Source))
+            {
+                perPerson.Add(E.Label(skipRun));
+                skipRun = null;
+            }
         }
         foreach (var g in groups.Values)
             perPerson.Add(E.IfThen(E.GreaterThan(g, E.Constant(double.NegativeInfinity)), E.AddAssign(personTotal, g)));
@@ -225,8 +255,25 @@ public sealed class SweepPlan
             BoundWalk.CollectDefinitions(p.Amount.Body!, used);
             foreach (var c in p.Caps) BoundWalk.CollectDefinitions(c.Body, used);
         }
-        var defInit = _catalog.Definitions.Where(used.Contains)
-            .Select(d => (E)E.Assign((ParameterExpression)em.DefinitionValue(d), em.Value(d.Body!))).ToList();
+        var defInit = new List<E>();
+        foreach (var d in _catalog.Definitions.Where(used.Contains))
+        {
+            var target = (ParameterExpression)em.DefinitionValue(d);
+            // A definition read only by policies of one place (e.g. Quzhou's tiers) is computed only for people of
+            // that place; for everyone else those policies stop at their place condition and never read it.
+            var readers = chunk.Where(p => PolicyDefinitions(p).Contains(d)).ToList();
+            var place = readers.Select(p => p.Conditions.FirstOrDefault(c => c.Automatic)).ToList();
+            if (readers.Count > 0 && place.All(c => c != null && c.Source == place[0]!.Source))
+            {
+                var yes = E.Label("def_yes_" + d.Name); var no = E.Label("def_no_" + d.Name); var over = E.Label("def_end_" + d.Name);
+                defInit.Add(E.Block(
+                    em.Test(place[0]!.Body!, yes, no, no),
+                    E.Label(yes), E.Assign(target, em.Value(d.Body!)), E.Goto(over),
+                    E.Label(no), E.Assign(target, E.Constant(double.NaN)),
+                    E.Label(over)));
+            }
+            else defInit.Add(E.Assign(target, em.Value(d.Body!)));
+        }
 
         if (rowMode)
         {
