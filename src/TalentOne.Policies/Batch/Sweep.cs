@@ -267,7 +267,7 @@ public sealed class SweepPlan
             {
                 var yes = E.Label("def_yes_" + d.Name); var no = E.Label("def_no_" + d.Name); var over = E.Label("def_end_" + d.Name);
                 defInit.Add(E.Block(
-                    em.Test(place[0]!.Body!, yes, no, no),
+                    em.Test(place[0]!.Body!, yes, no, yes),
                     E.Label(yes), E.Assign(target, em.Value(d.Body!)), E.Goto(over),
                     E.Label(no), E.Assign(target, E.Constant(double.NaN)),
                     E.Label(over)));
