@@ -39,14 +39,14 @@ public sealed class PeerPopulation
         return p;
     }
 
-    /// <summary>"prep": the engine's native input shape, one double column per fact.</summary>
+    /// <summary>"prep": the engine's native input shape, one column per fact (yes/no as bytes, numbers as doubles).</summary>
     public PopulationColumns ToColumns(PolicyCatalog catalog)
     {
-        var cols = new PopulationColumns(N, catalog.Schema.SlotCount);
+        var cols = new PopulationColumns(N, catalog.Schema);
         void Set(string fact, Func<int, double> get)
         {
-            var c = cols.Column(catalog.Schema.Facts[fact].Slot);
-            for (int i = 0; i < N; i++) c[i] = get(i);
+            int slot = catalog.Schema.Facts[fact].Slot;
+            for (int i = 0; i < N; i++) cols.Set(slot, i, get(i));
         }
         Set("p.age", i => Age[i]); Set("p.education", i => Education[i]); Set("p.fullTime", i => FullTime[i]);
         Set("p.doubleFirstClass", i => DoubleFirstClass[i]); Set("p.titleLevel", i => TitleLevel[i]);

@@ -165,7 +165,7 @@ public class RealCatalogSweep
 
         Report.Line("sweep", _f.Describe());
         Report.Line("sweep", $"population: {_pop.Persons.Count:N0} persons × {_pop.PersonSlots.Length} columns, {_pop.Organisations.Count:N0} enterprises/organisations × " +
-            $"{_pop.OrganisationSlots.Length} columns = {_pop.ColumnBytes / 1048576.0:F0} MB of double columns; generated in {genMs:F0} ms (outside the timed region); " +
+            $"{_pop.OrganisationSlots.Length} columns = {_pop.ColumnBytes / 1048576.0:F0} MB of columns (yes/no, enum and set-member slots as bytes, numbers and dates as doubles); generated in {genMs:F0} ms (outside the timed region); " +
             $"working set after generation {wsAfterGen:F0} MB");
         var types = SyntheticProfiles.SlotTypes(_f.Catalog.Schema, _pop.PersonSlots);
         int narrow = types.Where(t => t.Key is BaseType.Bool or BaseType.Enum or BaseType.Set).Sum(t => t.Value);

@@ -744,6 +744,14 @@ public sealed class SyntheticProfiles
     /// <paramref name="shareUnknownColumns"/> is false: then SweepPlan.Run allocates its own all-unknown column for
     /// every slot any policy of the catalog reads (an experiment: see docs/performance.md).
     /// </summary>
+    private static Array Unknown(int n, bool bytes)
+    {
+        if (bytes) { var b = new byte[n]; Array.Fill(b, PopulationColumns.UnknownByte); return b; }
+        var d = new double[n];
+        Array.Fill(d, double.NaN);
+        return d;
+    }
+
     public Population Columns(int n, int threads = 0, bool shareUnknownColumns = true)
     {
         var kinds = new Applicant[n];
@@ -757,14 +765,19 @@ public sealed class SyntheticProfiles
         var personPolicies = Catalog.Policies.Where(p => p.InForceOn(Date) && p.Applicant == Applicant.Person);
         var orgPolicies = Catalog.Policies.Where(p => p.InForceOn(Date) && p.Applicant != Applicant.Person);
         int[] pSlots = [.. SlotsReadBy(Catalog, personPolicies)], oSlots = [.. SlotsReadBy(Catalog, orgPolicies)];
-        var pc = new PopulationColumns(persons, _schema.SlotCount);
-        var oc = new PopulationColumns(orgs, _schema.SlotCount);
-        var pCols = pSlots.Select(pc.Column).ToArray();
-        var oCols = oSlots.Select(oc.Column).ToArray();
-        var nanP = new double[persons]; Array.Fill(nanP, double.NaN);
-        var nanO = new double[orgs]; Array.Fill(nanO, double.NaN);
+        var pc = new PopulationColumns(persons, _schema);
+        var oc = new PopulationColumns(orgs, _schema);
+        foreach (var s in pSlots) pc.Column(s);
+        foreach (var s in oSlots) oc.Column(s);
         if (shareUnknownColumns)
-            for (int s = 0; s < _schema.SlotCount; s++) { pc.Slots[s] ??= nanP; oc.Slots[s] ??= nanO; }
+        {
+            var (nanP, nanPb, nanO, nanOb) = (Unknown(persons, false), Unknown(persons, true), Unknown(orgs, false), Unknown(orgs, true));
+            for (int s = 0; s < _schema.SlotCount; s++)
+            {
+                pc.Slots[s] ??= pc.IsByteSlot(s) ? nanPb : nanP;
+                oc.Slots[s] ??= oc.IsByteSlot(s) ? nanOb : nanO;
+            }
+        }
 
         int parts = Math.Max(1, (threads > 0 ? threads : Environment.ProcessorCount) * 8);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, part =>
@@ -775,8 +788,8 @@ public sealed class SyntheticProfiles
             {
                 Generate(i, row);
                 int j = at[i];
-                if (kinds[i] == Applicant.Person) for (int k = 0; k < pSlots.Length; k++) pCols[k][j] = row[pSlots[k]];
-                else for (int k = 0; k < oSlots.Length; k++) oCols[k][j] = row[oSlots[k]];
+                if (kinds[i] == Applicant.Person) foreach (var s in pSlots) pc.Set(s, j, row[s]);
+                else foreach (var s in oSlots) oc.Set(s, j, row[s]);
             }
         });
         return new Population
@@ -785,7 +798,7 @@ public sealed class SyntheticProfiles
             Organisations = oc,
             PersonSlots = pSlots,
             OrganisationSlots = oSlots,
-            ColumnBytes = 8L * (persons * (pSlots.Length + 1L) + orgs * (oSlots.Length + 1L)),
+            ColumnBytes = pSlots.Sum(s => (long)persons * (pc.IsByteSlot(s) ? 1 : 8)) + oSlots.Sum(s => (long)orgs * (oc.IsByteSlot(s) ? 1 : 8)),
         };
     }
 }

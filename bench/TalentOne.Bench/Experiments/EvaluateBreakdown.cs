@@ -126,8 +126,7 @@ public class EvaluateBreakdown
     public void SweepOneRow()
     {
         var src = _rows[Next()].Values;
-        var slots = _one.Slots;
-        foreach (var s in _usedSlots) slots[s]![0] = src[s];
+        foreach (var s in _usedSlots) _one.Set(s, 0, src[s]);
         _plan.Run(_one, _oneResult, 1);
     }
 }

@@ -6,36 +6,59 @@ using E = System.Linq.Expressions.Expression;
 
 namespace TalentOne.Policies.Batch;
 
-/// <summary>A population as columns: one double[] per profile slot (NaN = unknown); null for slots no policy reads.</summary>
+/// <summary>A population as columns, one per profile slot: yes/no, enum and set-member slots as bytes (255 =
+/// unknown), numbers and dates as doubles (NaN = unknown); null for slots nobody filled (read as unknown).</summary>
 public sealed class PopulationColumns
 {
+    public const byte UnknownByte = 255;
+    private readonly IReadOnlyList<bool> _byteSlots;
     public int Count { get; }
-    public double[]?[] Slots { get; }
+    /// <summary>Per slot a <c>byte[]</c> or a <c>double[]</c> (see <see cref="IsByteSlot"/>), or null.</summary>
+    public Array?[] Slots { get; }
 
-    public PopulationColumns(int count, int slotCount)
+    public PopulationColumns(int count, ProfileSchema schema)
     {
         Count = count;
-        Slots = new double[]?[slotCount];
+        _byteSlots = schema.ByteSlots;
+        Slots = new Array?[schema.SlotCount];
     }
 
+    public bool IsByteSlot(int slot) => _byteSlots[slot];
+
     /// <summary>The column of a slot, allocated (all unknown) on first use.</summary>
-    public double[] Column(int slot)
+    public Array Column(int slot) => Slots[slot] ??= NewUnknown(Count, IsByteSlot(slot));
+
+    internal static Array NewUnknown(int n, bool bytes)
     {
-        if (Slots[slot] is { } c) return c;
-        c = new double[Count];
-        Array.Fill(c, double.NaN);
-        Slots[slot] = c;
-        return c;
+        if (bytes) { var b = new byte[n]; Array.Fill(b, UnknownByte); return b; }
+        var d = new double[n];
+        Array.Fill(d, double.NaN);
+        return d;
     }
+
+    /// <summary>Sets person <paramref name="i"/>'s value of a slot (NaN = unknown).</summary>
+    public void Set(int slot, int i, double value)
+    {
+        var c = Column(slot);
+        if (c is byte[] b) b[i] = double.IsNaN(value) ? UnknownByte : (byte)value;
+        else ((double[])c)[i] = value;
+    }
+
+    public double Get(int slot, int i) => Slots[slot] switch
+    {
+        byte[] b => b[i] == UnknownByte ? double.NaN : b[i],
+        double[] d => d[i],
+        _ => double.NaN,
+    };
+
+    /// <summary>Bytes held by the columns.</summary>
+    public long Bytes => Slots.Where(c => c != null).Distinct().Sum(c => c is byte[] ? (long)c!.Length : 8L * c!.Length);
 
     public static PopulationColumns FromRows(PolicyCatalog catalog, IReadOnlyList<double[]> rows)
     {
-        var cols = new PopulationColumns(rows.Count, catalog.Schema.SlotCount);
+        var cols = new PopulationColumns(rows.Count, catalog.Schema);
         foreach (var slot in SweepPlan.UsedSlots(catalog))
-        {
-            var c = cols.Column(slot);
-            for (int i = 0; i < rows.Count; i++) c[i] = rows[i][slot];
-        }
+            for (int i = 0; i < rows.Count; i++) cols.Set(slot, i, rows[i][slot]);
         return cols;
     }
 }
@@ -61,7 +84,7 @@ public sealed class SweepResult(int count, int policies)
 /// enough for the JIT to optimise fully; partitions of the population run in parallel.</summary>
 public sealed class SweepPlan
 {
-    private delegate void Kernel(double[]?[] cols, int start, int end, double today, double[] pv,
+    private delegate void Kernel(Array?[] cols, int start, int end, double today, double[] pv,
         ulong[] eligible, ulong[] unknown, double[] total, long[] counts, double[] sums);
 
     private delegate void RowKernel(double[] row, double today, double[] pv, ulong[] eligible, ulong[] unknown, double[] total, double[] amounts);
@@ -136,8 +159,9 @@ public sealed class SweepPlan
     }
 
     private sealed class ColumnEmitter(ParameterHolder holder, ParameterExpression i,
-        ParameterExpression today, ParameterExpression pv, ParameterExpression? row = null) : Emitter(holder)
+        ParameterExpression today, ParameterExpression pv, IReadOnlyList<bool> byteSlots, ParameterExpression? row = null) : Emitter(holder)
     {
+        private static readonly System.Reflection.MethodInfo FromByte = typeof(Builtins).GetMethod(nameof(Builtins.FromByte))!;
         public readonly Dictionary<int, ParameterExpression> Columns = [];
         public readonly Dictionary<Definition, ParameterExpression> Defs = [];
         public override E Today => today;
@@ -145,8 +169,8 @@ public sealed class SweepPlan
         public override E Slot(int slot)
         {
             if (row != null) return E.ArrayIndex(row, E.Constant(slot));
-            if (!Columns.TryGetValue(slot, out var v)) Columns[slot] = v = E.Variable(typeof(double[]), $"col{slot}");
-            return E.ArrayIndex(v, i);
+            if (!Columns.TryGetValue(slot, out var v)) Columns[slot] = v = E.Variable(byteSlots[slot] ? typeof(byte[]) : typeof(double[]), $"col{slot}");
+            return byteSlots[slot] ? E.Call(FromByte, E.ArrayIndex(v, i)) : E.ArrayIndex(v, i);
         }
         public override E DefinitionValue(Definition d)
         {
@@ -161,7 +185,7 @@ public sealed class SweepPlan
     {
         var rowParam = E.Parameter(typeof(double[]), "row");
         var amounts = E.Parameter(typeof(double[]), "amounts");
-        var cols = E.Parameter(typeof(double[]?[]), "cols");
+        var cols = E.Parameter(typeof(Array?[]), "cols");
         var start = E.Parameter(typeof(int), "start");
         var end = E.Parameter(typeof(int), "end");
         var today = E.Parameter(typeof(double), "today");
@@ -172,7 +196,7 @@ public sealed class SweepPlan
         var counts = E.Parameter(typeof(long[]), "counts");
         var sums = E.Parameter(typeof(double[]), "sums");
         var i = E.Variable(typeof(int), "i");
-        var em = new ColumnEmitter(_catalog.Parameters, i, today, pv, rowMode ? rowParam : null);
+        var em = new ColumnEmitter(_catalog.Parameters, i, today, pv, _catalog.Schema.ByteSlots, rowMode ? rowParam : null);
 
         var words = chunk.Select(p => p.Index >> 6).Distinct().ToList();
         var eWord = words.ToDictionary(w => w, w => E.Variable(typeof(ulong), $"e{w}"));
@@ -293,7 +317,7 @@ public sealed class SweepPlan
 
         var body = new List<E>();
         foreach (var (slot, v) in em.Columns)
-            body.Add(E.Assign(v, E.ArrayIndex(cols, E.Constant(slot))));
+            body.Add(E.Assign(v, E.Convert(E.ArrayIndex(cols, E.Constant(slot)), v.Type)));
         foreach (var p in chunk) { body.Add(E.Assign(cnt[p], E.Constant(0L))); body.Add(E.Assign(sum[p], E.Constant(0.0))); }
         body.Add(loop);
         foreach (var p in chunk)
@@ -324,11 +348,15 @@ public sealed class SweepPlan
         var cols = population.Slots;
         if (MissingSlots(cols))
         {
-            // a missing column reads as unknown for every person: one shared all-NaN column, the caller's population untouched
-            var unknownColumn = new double[n];
-            Array.Fill(unknownColumn, double.NaN);
-            cols = (double[]?[])cols.Clone();
-            foreach (var s in UsedSlotSet) if (cols[s] == null) cols[s] = unknownColumn;
+            // a missing column reads as unknown for every person: one shared all-unknown column of each storage type,
+            // the caller's population untouched
+            Array? unknownBytes = null, unknownDoubles = null;
+            cols = (Array?[])cols.Clone();
+            foreach (var s in UsedSlotSet)
+                if (cols[s] == null)
+                    cols[s] = population.IsByteSlot(s)
+                        ? unknownBytes ??= PopulationColumns.NewUnknown(n, true)
+                        : unknownDoubles ??= PopulationColumns.NewUnknown(n, false);
         }
         double today = Date.DayNumber;
         var pv = _catalog.Parameters.Table.SnapshotAt(Date);
@@ -355,7 +383,7 @@ public sealed class SweepPlan
     private HashSet<int>? _usedSlots;
     private HashSet<int> UsedSlotSet => _usedSlots ??= UsedSlots(_catalog).ToHashSet();
 
-    private bool MissingSlots(double[]?[] cols)
+    private bool MissingSlots(Array?[] cols)
     {
         foreach (var s in UsedSlotSet) if (cols[s] == null) return true;
         return false;

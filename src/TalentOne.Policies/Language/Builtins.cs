@@ -48,6 +48,10 @@ public static class Builtins
 
     public static double Div(double a, double b) => b == 0 ? double.NaN : a / b;
 
+    /// <summary>A byte column's value: 255 is unknown.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static double FromByte(byte b) => b == 255 ? double.NaN : b;
+
     public static double Keyed(double[] pv, int baseIndex, int width, double key) =>
         double.IsNaN(key) || key < 0 || key >= width ? double.NaN : pv[baseIndex + (int)key];
 

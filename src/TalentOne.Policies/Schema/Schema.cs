@@ -82,11 +82,23 @@ public sealed class ProfileSchema
     /// <summary>The profile's sections (person, education, …).</summary>
     public IReadOnlySet<string> SectionNames { get; private set; } = new HashSet<string>();
 
+    /// <summary>Per slot: true when its values are small codes (yes/no, an enum member, a set member) that a
+    /// population column stores in one byte (255 = unknown) rather than a double.</summary>
+    public IReadOnlyList<bool> ByteSlots { get; private set; } = [];
+
     internal void AssignSlots()
     {
         SectionNames = FactList.Select(f => f.Path[..f.Path.IndexOf('.')]).ToHashSet(StringComparer.Ordinal);
         int s = 0;
-        foreach (var f in FactList) { f.Slot = s; s += f.SlotCount; }
+        var bytes = new List<bool>();
+        foreach (var f in FactList)
+        {
+            f.Slot = s;
+            s += f.SlotCount;
+            bool small = f.Type.Base is BaseType.Bool or BaseType.Set || (f.Type.Base == BaseType.Enum && f.Type.Enum!.Members.Count < 255);
+            for (int k = 0; k < f.SlotCount; k++) bytes.Add(small);
+        }
         SlotCount = s;
+        ByteSlots = bytes;
     }
 }
