@@ -744,14 +744,6 @@ public sealed class SyntheticProfiles
     /// <paramref name="shareUnknownColumns"/> is false: then SweepPlan.Run allocates its own all-unknown column for
     /// every slot any policy of the catalog reads (an experiment: see docs/performance.md).
     /// </summary>
-    private static Array Unknown(int n, bool bytes)
-    {
-        if (bytes) { var b = new byte[n]; Array.Fill(b, PopulationColumns.UnknownByte); return b; }
-        var d = new double[n];
-        Array.Fill(d, double.NaN);
-        return d;
-    }
-
     public Population Columns(int n, int threads = 0, bool shareUnknownColumns = true)
     {
         var kinds = new Applicant[n];
@@ -771,7 +763,8 @@ public sealed class SyntheticProfiles
         foreach (var s in oSlots) oc.Column(s);
         if (shareUnknownColumns)
         {
-            var (nanP, nanPb, nanO, nanOb) = (Unknown(persons, false), Unknown(persons, true), Unknown(orgs, false), Unknown(orgs, true));
+            var (nanP, nanPb, nanO, nanOb) = (PopulationColumns.NewUnknown(persons, false), PopulationColumns.NewUnknown(persons, true),
+                PopulationColumns.NewUnknown(orgs, false), PopulationColumns.NewUnknown(orgs, true));
             for (int s = 0; s < _schema.SlotCount; s++)
             {
                 pc.Slots[s] ??= pc.IsByteSlot(s) ? nanPb : nanP;

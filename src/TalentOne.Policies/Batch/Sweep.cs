@@ -28,7 +28,8 @@ public sealed class PopulationColumns
     /// <summary>The column of a slot, allocated (all unknown) on first use.</summary>
     public Array Column(int slot) => Slots[slot] ??= NewUnknown(Count, IsByteSlot(slot));
 
-    internal static Array NewUnknown(int n, bool bytes)
+    /// <summary>A column of <paramref name="n"/> unknown values in the given storage.</summary>
+    public static Array NewUnknown(int n, bool bytes)
     {
         if (bytes) { var b = new byte[n]; Array.Fill(b, UnknownByte); return b; }
         var d = new double[n];
