@@ -72,9 +72,7 @@ public static class CliApp
     {
         if (options.TryGetValue("catalog", out var c)) return c;
         if (Environment.GetEnvironmentVariable("TALENTONE_CATALOG") is { Length: > 0 } env) return env;
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "catalog", "policies"))) return Path.Combine(dir.FullName, "catalog");
-        return "catalog";
+        return PlatformHome.Catalog(Directory.GetCurrentDirectory());
     }
 
     private static int CatalogCheck(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr)

@@ -1,3 +1,4 @@
+using TalentOne.Policies.Catalog;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -32,17 +33,10 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             var b = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(cs) ? "Data Source=data/talentone.db" : cs);
             if (b.DataSource is { Length: > 0 } ds && ds != ":memory:" && !ds.StartsWith("file:", StringComparison.Ordinal) && !Path.IsPathRooted(ds))
-                b.DataSource = Path.GetFullPath(Path.Combine(Home(contentRoot), ds));
+                b.DataSource = Path.GetFullPath(Path.Combine(PlatformHome.Find(contentRoot) ?? contentRoot, ds));
             cs = b.ToString();
         }
         return new DatabaseSettings(provider, cs!);
-    }
-
-    private static string Home(string contentRoot)
-    {
-        for (var d = new DirectoryInfo(contentRoot); d != null; d = d.Parent)
-            if (Directory.Exists(Path.Combine(d.FullName, "catalog", "policies"))) return d.FullName;
-        return contentRoot;
     }
 }
 

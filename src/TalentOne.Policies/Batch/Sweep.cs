@@ -92,7 +92,8 @@ public sealed class SweepPlan
 
     private readonly PolicyCatalog _catalog;
     private readonly Kernel[] _kernels;
-    private readonly RowKernel[] _rowKernels;
+    private readonly List<List<Policy>> _chunks;
+    private RowKernel[]? _rowKernels;
     private readonly int _words;
     public DateOnly Date { get; }
     public IReadOnlyList<Policy> Policies { get; }
@@ -121,7 +122,7 @@ public sealed class SweepPlan
         }
         if (current.Count > 0) chunks.Add(current);
         _kernels = chunks.Select(c => (Kernel)Compile(c, rowMode: false)).ToArray();
-        _rowKernels = chunks.Select(c => (RowKernel)Compile(c, rowMode: true)).ToArray();
+        _chunks = chunks;
         CompileTime = sw.Elapsed;
     }
 
@@ -405,7 +406,9 @@ public sealed class SweepPlan
         Array.Clear(d.Eligible); Array.Clear(d.Unknown); d.TotalCell[0] = 0;
         double today = Date.DayNumber;
         var pv = _catalog.Parameters.Table.SnapshotAt(Date);
-        foreach (var k in _rowKernels) k(row, today, pv, d.Eligible, d.Unknown, d.TotalCell, d.Amounts);
+        // compiled on first use: a population sweep never needs the row kernels
+        var kernels = _rowKernels ??= _chunks.Select(c => (RowKernel)Compile(c, rowMode: true)).ToArray();
+        foreach (var k in kernels) k(row, today, pv, d.Eligible, d.Unknown, d.TotalCell, d.Amounts);
     }
 }
 

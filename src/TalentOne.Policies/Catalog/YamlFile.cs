@@ -162,8 +162,8 @@ internal sealed class YamlFile
             "true" => JsonValue.Create(true),
             "false" => JsonValue.Create(false),
             "null" or "~" or "" or null => null,
-            var v when double.TryParse(v.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !v.Contains('-', StringComparison.Ordinal) => JsonValue.Create(d),
-            var v when double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var neg) && v.StartsWith('-') && v.Count(c => c == '-') == 1 => JsonValue.Create(neg),
+            // a date such as 2020-01-01 is not a number and stays a string
+            var v when double.TryParse(v.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
             var v => JsonValue.Create(v),
         },
         YamlScalarNode sc => JsonValue.Create(sc.Value),

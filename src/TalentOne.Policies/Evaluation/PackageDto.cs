@@ -18,7 +18,12 @@ public sealed record PackageDto(
         includeIneligible ? p.Ineligible.Select(PolicyResultDto.From).ToList() : []);
 }
 
-public sealed record SourceDto(string DocumentId, string Document, string Title, string? Issuer, string? Date, string Article, string Quote, string File, int Line);
+/// <summary>Where a policy comes from: document, article, the quoted sentence, and the catalog file and line that encode it.</summary>
+public sealed record SourceDto(string DocumentId, string Document, string Title, string? Issuer, string? Date, string Article, string Quote, string File, int Line)
+{
+    public static SourceDto From(Policy p) => new(p.Document.Id, p.Document.Number, p.Document.Title, p.Document.Issuer,
+        p.Document.Date?.ToString("yyyy-MM-dd"), p.Article, p.Quote, p.Document.File, p.Pos.Line);
+}
 
 public sealed record ConditionDto(string Label, string Rule, string Truth, string? Actual);
 
@@ -33,9 +38,7 @@ public sealed record PolicyResultDto(
     /// <summary>What never changes for a policy, built once and kept on it.</summary>
     private sealed record Static(string Schedule, SourceDto Source, string? Group);
 
-    private static Static Of(Policy p) => (Static)(p.Presentation ??= new Static(Package.ScheduleText(p.Amount),
-        new SourceDto(p.Document.Id, p.Document.Number, p.Document.Title, p.Document.Issuer, p.Document.Date?.ToString("yyyy-MM-dd"),
-            p.Article, p.Quote, p.Document.File, p.Pos.Line), p.Group?.Title));
+    private static Static Of(Policy p) => (Static)(p.Presentation ??= new Static(Package.ScheduleText(p.Amount), SourceDto.From(p), p.Group?.Title));
 
     private static readonly string[] TruthNames = ["false", "true", "unknown"];
 

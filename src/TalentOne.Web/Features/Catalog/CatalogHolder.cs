@@ -13,10 +13,7 @@ public sealed record CatalogLocation(string Root)
     {
         if (config["TalentOne:Catalog"] is { Length: > 0 } configured)
             return new(Path.GetFullPath(Path.Combine(contentRoot, configured)));
-        for (var dir = new DirectoryInfo(contentRoot); dir != null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "catalog", "policies")))
-                return new(Path.Combine(dir.FullName, "catalog"));
-        return new(Path.GetFullPath(Path.Combine(contentRoot, "catalog")));
+        return new(PlatformHome.Catalog(contentRoot));
     }
 }
 

@@ -17,8 +17,6 @@ public sealed record PolicySummaryDto(
         p.Group?.Id, p.Amount.Unit, PolicyText.ScheduleCode(p.Amount.Schedule), Package.ScheduleText(p.Amount), p.Amount.Periods);
 }
 
-public sealed record PolicySourceDto(string DocumentId, string Number, string Title, string? Issuer, string? Date, string Article, string Quote, string File, int Line);
-
 public sealed record PolicyConditionDto(string Label, string Readable, string Expression, bool Automatic, IReadOnlyList<string> Facts, bool TimeDependent);
 
 public sealed record PolicyAmountDto(string Readable, string Expression, string Unit, string Schedule, string ScheduleText, int? Periods, string? Note);
@@ -35,7 +33,7 @@ public sealed record PolicyTestDto(string Name, string Date, string Expect, doub
 public sealed record PolicyDetailDto(
     string Id, string Title, string Applicant, string Jurisdiction, string JurisdictionLabel,
     string? ValidFrom, string? ValidUntil, string? EffectiveUntil, IReadOnlyList<PolicyExtensionDto> Extensions,
-    string? Department, string? Payer, PolicySourceDto Source, IReadOnlyList<PolicyConditionDto> Conditions,
+    string? Department, string? Payer, SourceDto Source, IReadOnlyList<PolicyConditionDto> Conditions,
     PolicyAmountDto Amount, IReadOnlyList<PolicyCapDto> Caps, PolicyGroupDto? Group, IReadOnlyList<string> Materials,
     int TestsCount, IReadOnlyList<PolicyTestDto> Tests)
 {
@@ -44,8 +42,7 @@ public sealed record PolicyDetailDto(
         PolicyText.Day(p.ValidFrom), PolicyText.Day(p.ValidUntil), PolicyText.Day(p.EffectiveUntil),
         p.Extensions.Select(e => new PolicyExtensionDto(e.Until.ToString("yyyy-MM-dd"), e.Source, e.Quote)).ToList(),
         p.Department, p.Payer,
-        new PolicySourceDto(p.Document.Id, p.Document.Number, p.Document.Title, p.Document.Issuer, PolicyText.Day(p.Document.Date),
-            p.Article, p.Quote, p.Document.File, p.Pos.Line),
+        SourceDto.From(p),
         p.Conditions.Select(c => new PolicyConditionDto(c.Label, c.Readable, c.Source, c.Automatic, c.Facts.Select(f => f.Path).ToList(), c.TimeDependent)).ToList(),
         new PolicyAmountDto(p.Amount.Readable, p.Amount.Source, p.Amount.Unit, PolicyText.ScheduleCode(p.Amount.Schedule), Package.ScheduleText(p.Amount), p.Amount.Periods, p.Amount.Note),
         p.Caps.Select(c => new PolicyCapDto(c.Label, c.Readable, c.Source)).ToList(),
