@@ -73,6 +73,16 @@ public class CliTests
     }
 
     [Fact]
+    public void Match_refuses_an_evaluation_date_outside_the_calendar_it_answers_for()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """{"work": {"county": "kecheng"}}""");
+        var (code, _, err) = Run("match", "--profile", file, "--date", "9999-12-31", "--catalog", Repo.Mini);
+        Assert.Equal(2, code);
+        Assert.Contains("date: 评估日期应在 1900 年至 2200 年之间", err);
+    }
+
+    [Fact]
     public void Match_reports_bad_fields_like_the_api()
     {
         var file = Path.GetTempFileName();

@@ -172,6 +172,16 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void Date_arithmetic_beyond_the_calendar_is_unknown_not_a_crash()
+    {
+        var end = (double)DateOnly.MaxValue.DayNumber;
+        Assert.True(double.IsNaN(Language.Builtins.AddYears(end, 1)));
+        Assert.True(double.IsNaN(Language.Builtins.AddMonths(end, 1e12)));
+        Assert.True(double.IsNaN(Language.Builtins.AddDays(end, 10)));
+        Assert.Equal(new DateOnly(2022, 2, 28).DayNumber, Language.Builtins.AddYears(new DateOnly(2020, 2, 29).DayNumber, 2));
+    }
+
+    [Fact]
     public void Place_clause_is_added_from_the_jurisdiction()
     {
         var pkg = Evaluator.Evaluate(C, Phd.Replace("\"quzhou\", \"county\": \"kecheng\"", "\"hangzhou\", \"county\": \"xihu\""), new DateOnly(2020, 9, 1));

@@ -177,7 +177,8 @@ public static class Evaluator
             foreach (var k in failing) if (outv[off + k] != 1) return false;
             return true;
         }
-        int lo = date.DayNumber, hi = date.AddYears(HorizonYears).DayNumber;
+        int lo = date.DayNumber;
+        int hi = date.Year <= DateOnly.MaxValue.Year - HorizonYears ? date.AddYears(HorizonYears).DayNumber : DateOnly.MaxValue.DayNumber;
         if (!At(hi, false)) return null;
         while (hi - lo > 1)
         {
@@ -193,8 +194,7 @@ public static class Evaluator
         BoundWalk.CollectFacts(b, facts);
         foreach (var f in facts)
         {
-            bool unknown = f.Type.Base == BaseType.Set ? double.IsNaN(row[f.Slot]) : double.IsNaN(row[f.Slot]);
-            if (unknown) missing.Add(f);
+            if (double.IsNaN(row[f.Slot])) missing.Add(f); // a set fact is unknown when its first member slot is
         }
     }
 

@@ -29,19 +29,24 @@ public static class Builtins
 
     public static double DaysBetween(double from, double to) => to - from;
 
-    public static double AddYears(double d, double n)
+    // Date arithmetic is total: a result outside the calendar is unknown, never an exception.
+    public static double AddYears(double d, double n) =>
+        Bad(d) || double.IsNaN(n) || Math.Abs(n) > 9000 ? double.NaN : Checked(() => D(d).AddYears((int)n).DayNumber);
+
+    public static double AddMonths(double d, double n) =>
+        Bad(d) || double.IsNaN(n) || Math.Abs(n) > 9000 * 12 ? double.NaN : Checked(() => D(d).AddMonths((int)n).DayNumber);
+
+    public static double AddDays(double d, double n)
     {
-        if (Bad(d) || double.IsNaN(n)) return double.NaN;
-        return D(d).AddYears((int)n).DayNumber;
+        double r = d + Math.Floor(n);
+        return Bad(r) ? double.NaN : r;
     }
 
-    public static double AddMonths(double d, double n)
+    private static double Checked(Func<int> f)
     {
-        if (Bad(d) || double.IsNaN(n)) return double.NaN;
-        return D(d).AddMonths((int)n).DayNumber;
+        try { return f(); }
+        catch (ArgumentOutOfRangeException) { return double.NaN; }
     }
-
-    public static double AddDays(double d, double n) => d + Math.Floor(n);
 
     public static double Round(double x, double digits) =>
         double.IsNaN(x) || double.IsNaN(digits) ? double.NaN : Math.Round(x, (int)digits, MidpointRounding.AwayFromZero);

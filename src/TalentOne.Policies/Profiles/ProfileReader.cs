@@ -39,8 +39,13 @@ public static class ProfileReader
         using (doc) return Read(catalog, doc.RootElement, asOf);
     }
 
+    /// <summary>Evaluation dates the platform answers for.</summary>
+    public const int MinYear = 1900, MaxYear = 2200;
+
     public static ProfileRow Read(PolicyCatalog catalog, JsonElement root, DateOnly asOf)
     {
+        if (asOf.Year is < MinYear or > MaxYear)
+            throw new ProfileException([new ProfileError("date", $"评估日期应在 {MinYear} 年至 {MaxYear} 年之间")]);
         var schema = catalog.Schema;
         var errors = new List<ProfileError>();
         var row = new double[catalog.RowWidth];

@@ -119,6 +119,7 @@ public abstract class ApiScenarios
         { "an unknown county", With("work.county", "atlantis"), "work.county" },
         { "a county not in the city", With("work.city", "hangzhou"), "work.county" },
         { "an evaluation date that is not a date", With("person.birthDate", "1992-03-01", date: "2021-13-01"), "date" },
+        { "an evaluation date beyond the calendar the platform answers for", With("person.birthDate", "1992-03-01", date: "9999-12-31"), "date" },
     };
 
     [Theory]

@@ -78,8 +78,6 @@ public static class EligibilityApi
                     if (p.Value.ValueKind != JsonValueKind.String
                         || !DateOnly.TryParseExact(p.Value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
                         errors.Add(new("date", "评估日期应为日期，格式 yyyy-mm-dd，例如 2021-06-01"));
-                    else if (date.Year < 1900 || date.Year > 2200)
-                        errors.Add(new("date", "评估日期应在 1900 年至 2200 年之间"));
                     break;
                 default:
                     errors.Add(new(p.Name, $"未知字段“{p.Name}”：请求只能包含 profile 和 date"));
