@@ -1,16 +1,25 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using TalentOne.Data.Registry;
 
 namespace TalentOne.Data;
 
-/// <summary>The application's database. Append-only: rows are added, never changed or removed.
-/// Each provider has its own subclass so that each keeps its own migrations (Migrations/Sqlite, Migrations/Postgres).</summary>
-public abstract class TalentOneDb(DbContextOptions options) : DbContext(options)
+/// <summary>The application's database, with the Identity tables. Evidence rows (<see cref="IAppendOnly"/>, parameter
+/// values, catalog loads) are added, never changed or removed. Each feature configures its own tables with an
+/// <see cref="IEntityTypeConfiguration{TEntity}"/> in this assembly. Each provider has its own subclass so that each
+/// keeps its own migrations (Migrations/Sqlite, Migrations/Postgres).</summary>
+public abstract class TalentOneDb(DbContextOptions options) : IdentityDbContext<PlatformUser>(options)
 {
     public DbSet<ParameterValueRecord> ParameterValues => Set<ParameterValueRecord>();
     public DbSet<CatalogLoadRecord> CatalogLoads => Set<CatalogLoadRecord>();
+    public DbSet<Department> Departments => Set<Department>();
+    public DbSet<Subject> Subjects => Set<Subject>();
+    public DbSet<FactRecord> FactRecords => Set<FactRecord>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        base.OnModelCreating(b);
+        b.ApplyConfigurationsFromAssembly(typeof(TalentOneDb).Assembly);
         b.Entity<ParameterValueRecord>(e =>
         {
             e.ToTable("parameter_values");
@@ -40,10 +49,11 @@ public abstract class TalentOneDb(DbContextOptions options) : DbContext(options)
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    // The history is evidence of which rules were in force: nothing is ever edited or deleted.
+    // Evidence (which rules were in force, who changed what) is never edited or deleted.
     private void RefuseChanges()
     {
-        if (ChangeTracker.Entries().FirstOrDefault(e => e.State is EntityState.Modified or EntityState.Deleted) is { } entry)
+        if (ChangeTracker.Entries().FirstOrDefault(e => e.State is EntityState.Modified or EntityState.Deleted
+                && e.Entity is IAppendOnly or ParameterValueRecord or CatalogLoadRecord) is { } entry)
             throw new InvalidOperationException($"{entry.Entity.GetType().Name} rows are never changed or deleted; add a new row instead.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using TalentOne.Registry;
+using TalentOne.Registry.Codes;
+using TalentOne.Registry.Records;
 
 namespace TalentOne.Registry.Tests;
 

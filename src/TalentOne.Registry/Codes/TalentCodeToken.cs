@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace TalentOne.Registry;
+namespace TalentOne.Registry.Codes;
 
 /// <summary>What a talent or enterprise code (人才码 · 企业码) carries: who, which category, what a service provider
 /// may see, and until when. Never an identity number.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TalentOne.Registry;
+namespace TalentOne.Registry.Records;
 
 /// <summary>A Chinese resident identity number (公民身份号码, GB 11643-1999): 6-digit address code, 8-digit birth
 /// date, 3-digit sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check character (0–9 or X).</summary>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace TalentOne.Registry;
+namespace TalentOne.Registry.Records;
 
 /// <summary>Protects identity numbers at rest: AES-256-GCM encryption (random nonce, authenticated) for the value,
 /// and an HMAC-SHA256 blind index so that "one person, one record" can be enforced by a unique index without

@@ -1,4 +1,4 @@
-namespace TalentOne.Registry;
+namespace TalentOne.Registry.Records;
 
 /// <summary>A mainland China mobile number: 11 digits starting with 1 and a second digit 3–9 (an optional +86 or 86
 /// prefix, spaces and hyphens are accepted and removed).</summary>

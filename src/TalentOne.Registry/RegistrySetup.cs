@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TalentOne.Data;
+using TalentOne.Data.Registry;
+using TalentOne.Policies.Catalog;
+using TalentOne.Registry.Accounts;
+using TalentOne.Registry.Codes;
+using TalentOne.Registry.Records;
+
+namespace TalentOne.Registry;
+
+public static class RegistrySetup
+{
+    /// <summary>Keys, the register and account services. The caller adds Identity (with cookies on the web host,
+    /// core only on the command line) through <see cref="AddPlatformIdentity"/>.</summary>
+    public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.AddSingleton(sp =>
+        {
+            var config = sp.GetRequiredService<IConfiguration>();
+            var home = PlatformHome.Find(sp.GetRequiredService<IHostEnvironment>().ContentRootPath) ?? sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            var folder = config["TalentOne:Keys"] is { Length: > 0 } k ? Path.GetFullPath(k, home) : Path.Combine(home, "data", "keys");
+            return PlatformKeys.LoadOrCreate(folder);
+        });
+        s.AddSingleton(sp => { var k = sp.GetRequiredService<PlatformKeys>(); return new PersonalDataProtector(k.PersonalData, k.BlindIndex); });
+        s.AddSingleton(sp => new TalentCodeSigner(sp.GetRequiredService<PlatformKeys>().CodeSigning));
+        s.AddScoped<RegistryService>();
+        s.AddScoped<AccountService>();
+        return builder;
+    }
+
+    /// <summary>Identity's stores on the platform database with the platform's password and lockout rules.</summary>
+    public static IdentityBuilder AddPlatformIdentity(this IdentityBuilder identity) => identity
+        .AddEntityFrameworkStores<TalentOneDb>()
+        .AddErrorDescriber<ChineseIdentityErrors>()
+        .AddDefaultTokenProviders();
+
+    /// <summary>Roles and departments present after start-up.</summary>
+    public static async Task SeedAsync(IServiceProvider services, string catalogRoot, PolicyCatalog catalog, CancellationToken ct)
+    {
+        await services.GetRequiredService<AccountService>().EnsureRolesAsync(ct);
+        await Departments.SeedAsync(services.GetRequiredService<TalentOneDb>(), Departments.FromCatalog(catalogRoot, catalog), ct);
+    }
+}
