@@ -25,11 +25,17 @@ public static class CliApp
           talentone catalog check [--catalog DIR]
           talentone catalog test  [--catalog DIR]
           talentone catalog list  [--catalog DIR]
+          talentone admin create --user NAME [--name 显示名] [--department ID]
+                                 (password from $TALENTONE_ADMIN_PASSWORD or standard input)
 
         --catalog defaults to $TALENTONE_CATALOG or the nearest ./catalog directory.
+        Commands on the database read TalentOne__Database and ConnectionStrings__TalentOne like the web host
+        (or --database sqlite|postgres --connection STRING); by default the SQLite file data/talentone.db.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr) => RunAsync(args, Console.In, stdout, stderr);
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;
         var (positional, options, flags) = Parse(args);
@@ -41,6 +47,7 @@ public static class CliApp
                 ["catalog", "check"] => CatalogCheck(options, stdout, stderr),
                 ["catalog", "test"] => CatalogTest(options, stdout, stderr),
                 ["catalog", "list"] => CatalogList(options, stdout, stderr),
+                ["admin", "create"] => await AdminCommands.CreateAsync(options, stdin, stdout, stderr),
                 _ => UsageError(stderr),
             };
         }

@@ -1,4 +1,8 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,13 +22,12 @@ public static class RegistrySetup
     public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
     {
         var s = builder.Services;
-        s.AddSingleton(sp =>
-        {
-            var config = sp.GetRequiredService<IConfiguration>();
-            var home = PlatformHome.Find(sp.GetRequiredService<IHostEnvironment>().ContentRootPath) ?? sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            var folder = config["TalentOne:Keys"] is { Length: > 0 } k ? Path.GetFullPath(k, home) : Path.Combine(home, "data", "keys");
-            return PlatformKeys.LoadOrCreate(folder);
-        });
+        s.AddSingleton(sp => new KeysFolder(KeysFolder.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+        s.AddSingleton(sp => PlatformKeys.LoadOrCreate(sp.GetRequiredService<KeysFolder>().Path));
+        // Cookies and account tokens stay valid across restarts: the data-protection key ring lives beside the other keys.
+        s.AddDataProtection().SetApplicationName("TalentOne");
+        s.AddOptions<KeyManagementOptions>().Configure<KeysFolder>((o, folder) =>
+            o.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(Path.Combine(folder.Path, "data-protection")), NullLoggerFactory.Instance));
         s.AddSingleton(sp => { var k = sp.GetRequiredService<PlatformKeys>(); return new PersonalDataProtector(k.PersonalData, k.BlindIndex); });
         s.AddSingleton(sp => new TalentCodeSigner(sp.GetRequiredService<PlatformKeys>().CodeSigning));
         s.AddScoped<RegistryService>();
@@ -43,5 +46,15 @@ public static class RegistrySetup
     {
         await services.GetRequiredService<AccountService>().EnsureRolesAsync(ct);
         await Departments.SeedAsync(services.GetRequiredService<TalentOneDb>(), Departments.FromCatalog(catalogRoot, catalog), ct);
+    }
+}
+
+/// <summary>Where the platform's keys live: TalentOne:Keys, by default data/keys under the platform home.</summary>
+public sealed record KeysFolder(string Path)
+{
+    public static string From(IConfiguration config, string contentRoot)
+    {
+        var home = PlatformHome.Find(contentRoot) ?? contentRoot;
+        return config["TalentOne:Keys"] is { Length: > 0 } k ? System.IO.Path.GetFullPath(k, home) : System.IO.Path.Combine(home, "data", "keys");
     }
 }

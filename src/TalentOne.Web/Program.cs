@@ -1,5 +1,7 @@
 using TalentOne.Data;
+using TalentOne.Web.Features.Accounts;
 using TalentOne.Web.Features.Catalog;
+using TalentOne.Web.Features.Records;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
 using TalentOne.Web.Infrastructure;
@@ -9,15 +11,20 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddWebPlatform();
 builder.AddTalentOneData();
 builder.AddCatalog();
+builder.AddPlatformAuth();
 
 var app = builder.Build();
 
 app.UseSecurityHeaders();
 app.UseErrorHandling();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapCatalogApi();
 app.MapEligibilityApi();
 app.MapParametersApi();
+app.MapAccountsApi();
+app.MapRegistryApi();
 app.MapApiDocs();
 app.MapWebPages();
 

@@ -63,7 +63,7 @@ public sealed class AccountService(TalentOneDb db, UserManager<PlatformUser> use
     {
         var errors = new List<ProfileError>();
         if (!Roles.Staff.Contains(a.Role)) errors.Add(new("role", $"角色应为 {string.Join("、", Roles.Staff.Select(r => $"{r}（{Roles.Label(r)}）"))} 之一"));
-        if (a.Role == Roles.Reviewer && string.IsNullOrEmpty(a.DepartmentId)) errors.Add(new("departmentId", "部门审核人员必须归属一个部门"));
+        if (a.Role is Roles.Reviewer or Roles.Window && string.IsNullOrEmpty(a.DepartmentId)) errors.Add(new("departmentId", $"{Roles.Label(a.Role)}必须归属一个部门"));
         if (a.DepartmentId is { Length: > 0 } dep && !await db.Departments.AnyAsync(d => d.Id == dep, ct)) errors.Add(new("departmentId", $"部门“{dep}”不存在"));
         if (a.Role == Roles.Provider && string.IsNullOrEmpty(a.ProviderKind)) errors.Add(new("providerKind", "服务机构账号必须注明机构类型"));
         if (errors.Count > 0) throw new RegistryException(errors);

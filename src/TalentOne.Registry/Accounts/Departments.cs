@@ -12,6 +12,7 @@ public static class Departments
     public static IReadOnlyList<Department> FromCatalog(string catalogRoot, PolicyCatalog catalog)
     {
         var file = Path.Combine(catalogRoot, "departments.yaml");
+        if (!File.Exists(file)) return [];
         var yaml = new YamlStream();
         using (var reader = new StreamReader(file)) yaml.Load(reader);
         var kinds = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["departments"];

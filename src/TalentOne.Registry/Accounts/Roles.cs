@@ -50,5 +50,7 @@ public static class AccessPolicies
     public const string Admin = "admin";
     /// <summary>Talent office and auditors: read every record and report.</summary>
     public const string Oversight = "oversight";
+    /// <summary>Staff or auditors: may read records (auditors change nothing).</summary>
+    public const string StaffOrOversight = "staff-or-oversight";
     public const string Provider = "provider";
 }

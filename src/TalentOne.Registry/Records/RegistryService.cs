@@ -29,7 +29,9 @@ public sealed class RegistryService(TalentOneDb db, PersonalDataProtector protec
 {
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Validates and prepares a person's record (not yet saved). The birth date and sex come from the ID.</summary>
+    /// <summary>Validates and prepares a person's record (not yet saved). The birth date comes from the ID. An existing
+    /// record without an account, with the same name and mobile, is returned instead (claimed); any other existing record
+    /// with the same ID number is a duplicate (409).</summary>
     public async Task<Subject> NewPersonAsync(PersonRegistration r, CancellationToken ct)
     {
         var errors = new List<ProfileError>();
@@ -41,8 +43,15 @@ public sealed class RegistryService(TalentOneDb db, PersonalDataProtector protec
         if (errors.Count > 0) throw new RegistryException(errors);
 
         var index = protector.BlindIndex("id:" + id.Value);
-        if (await db.Subjects.AnyAsync(s => s.Kind == SubjectKind.Person && s.IdentifierIndex == index, ct))
+        if (await db.Subjects.FirstOrDefaultAsync(s => s.Kind == SubjectKind.Person && s.IdentifierIndex == index, ct) is { } existing)
+        {
+            // A record made for the person by the window or a roster import, with no account yet, is claimed by its owner:
+            // the same name and the same mobile number as on the record.
+            if (!await db.Users.AnyAsync(u => u.SubjectId == existing.Id, ct) && existing.Name == name
+                && existing.MobileCipher is { } m && protector.Decrypt(m) == mobile.Value)
+                return existing;
             throw new RegistryException("idNumber", $"身份证号 {id.Masked} 已建档，一人只能建一份档案；如需找回账号请联系综合窗口", 409);
+        }
 
         var profile = new JsonObject
         {
@@ -101,9 +110,11 @@ public sealed class RegistryService(TalentOneDb db, PersonalDataProtector protec
         };
     }
 
-    /// <summary>Adds a prepared record and its first fact records (tracked, saved by the caller's SaveChanges).</summary>
+    /// <summary>Adds a prepared record and its first fact records (tracked, saved by the caller's SaveChanges).
+    /// A record already stored (claimed at registration) is left as it is.</summary>
     public void Add(Subject subject, string byUserId)
     {
+        if (subject.Id != 0) return;
         db.Subjects.Add(subject);
         var now = clock.GetUtcNow();
         foreach (var (fact, value) in Flatten(JsonNode.Parse(subject.ProfileJson)!.AsObject()))

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TalentOne.Data;
 using TalentOne.Policies.Catalog;
 using TalentOne.Policies.Evaluation;
+using TalentOne.Registry.Accounts;
 using TalentOne.Web.Tests.Infrastructure;
 using Xunit.Sdk;
 
@@ -25,6 +26,11 @@ public abstract class ApiScenarios
     protected abstract TalentOneApp App { get; }
 
     private HttpClient Client => App.CreateClient();
+
+    private HttpClient? _admin;
+
+    /// <summary>A client signed in as a talent-office administrator.</summary>
+    private async Task<HttpClient> AdminAsync() => _admin ??= await App.ClientAsync(Roles.Admin);
 
     /// <summary>The catalog's own case for a full-time PhD working in Quzhou, expected eligible for the tier-7 allowance.</summary>
     private (Policy Policy, PolicyTest Test) Tier7PhdCase()
@@ -206,7 +212,7 @@ public abstract class ApiScenarios
     [Fact]
     public async Task A_broken_catalog_file_is_refused_with_422_listing_file_line_column_and_the_previous_version_keeps_serving()
     {
-        var client = Client;
+        var client = await AdminAsync();
         var (_, test) = Tier7PhdCase();
         var before = await (await client.GetAsync("/api/v1/catalog")).ExpectJsonAsync(HttpStatusCode.OK, "catalog status before");
         var version = before["version"]!.GetValue<string>();
@@ -218,7 +224,7 @@ public abstract class ApiScenarios
         {
             await File.WriteAllTextAsync(file, firstExpr.Replace(original, "$1$2 +", 1));
 
-            var problem = await (await client.PostJsonAsync("/api/v1/catalog/reload", "{}", TalentOneApp.AdminToken))
+            var problem = await (await client.PostJsonAsync("/api/v1/catalog/reload", "{}"))
                 .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "reloading a catalog with a broken expression");
             var errors = problem["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
             Http.That(errors.Count > 0 && errors.All(e => Regex.IsMatch(e, @"^catalog/policies/quzhou-2020-7\.yaml:\d+:\d+: \S")),
@@ -238,7 +244,7 @@ public abstract class ApiScenarios
         {
             await File.WriteAllTextAsync(file, original);
         }
-        var reloaded = await (await client.PostJsonAsync("/api/v1/catalog/reload", "{}", TalentOneApp.AdminToken))
+        var reloaded = await (await client.PostJsonAsync("/api/v1/catalog/reload", "{}"))
             .ExpectJsonAsync(HttpStatusCode.OK, "reloading the repaired catalog");
         Http.That(reloaded["version"]!.GetValue<string>() == version && reloaded["lastReload"]!["succeeded"]!.GetValue<bool>(), "the repaired catalog loads", reloaded);
     }
@@ -261,7 +267,7 @@ public abstract class ApiScenarios
     [Fact]
     public async Task An_administrator_adds_a_parameter_value_and_evaluations_from_its_date_use_it()
     {
-        var client = Client;
+        var client = await AdminAsync();
         var profile = RentProfile2030();
         var from = new DateOnly(2031, 1, 1);
         DateOnly dayBefore = from.AddDays(-1), dayAfter = from.AddMonths(1);
@@ -269,7 +275,7 @@ public abstract class ApiScenarios
             .ExpectJsonAsync(HttpStatusCode.OK, "evaluating before the value is added"));
 
         var created = await (await client.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values",
-                """{"from": "2031-01-01", "default": 2600, "byKey": {"kecheng": 2750}, "source": "浙政发〔2030〕测试号（测试数据）"}""", TalentOneApp.AdminToken))
+                """{"from": "2031-01-01", "default": 2600, "byKey": {"kecheng": 2750}, "source": "浙政发〔2030〕测试号（测试数据）"}"""))
             .ExpectJsonAsync(HttpStatusCode.Created, "adding a minimum wage from 2031-01-01");
         Http.That(created["origin"]!.GetValue<string>() == "database" && created["byKey"]!["kecheng"]!.GetValue<double>() == 2750, "the stored value is returned", created);
 
@@ -301,35 +307,36 @@ public abstract class ApiScenarios
     [Fact]
     public async Task Parameter_values_with_bad_fields_are_400_naming_each_field_and_unknown_parameters_404()
     {
-        var problem = await (await Client.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values",
-                """{"from": "2031-02-30", "value": "高", "byKey": {"atlantis": 1}, "source": "", "note": 1}""", TalentOneApp.AdminToken))
+        var admin = await AdminAsync();
+        var problem = await (await admin.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values",
+                """{"from": "2031-02-30", "value": "高", "byKey": {"atlantis": 1}, "source": "", "note": 1}"""))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "adding a value with every field wrong");
         foreach (var field in new[] { "from", "value", "byKey.atlantis", "source", "note" })
             Http.That(problem["errors"]?[field] is JsonArray { Count: > 0 }, $"errors should name '{field}'", problem);
 
-        await (await Client.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values", "{\"from\": ", TalentOneApp.AdminToken))
+        await (await admin.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values", "{\"from\": "))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "adding a value with malformed JSON");
-        await (await Client.PostJsonAsync("/api/v1/parameters/no_such_parameter/values", """{"from": "2031-01-01", "value": 1, "source": "x"}""", TalentOneApp.AdminToken))
+        await (await admin.PostJsonAsync("/api/v1/parameters/no_such_parameter/values", """{"from": "2031-01-01", "value": 1, "source": "x"}"""))
             .ExpectProblemAsync(HttpStatusCode.NotFound, "adding a value to an unknown parameter");
         await (await Client.GetAsync("/api/v1/parameters/no_such_parameter")).ExpectProblemAsync(HttpStatusCode.NotFound, "reading an unknown parameter");
     }
 
     [Fact]
-    public async Task Administrator_endpoints_refuse_requests_without_the_token_and_are_closed_when_no_token_is_configured()
+    public async Task Administrator_endpoints_refuse_anonymous_callers_with_401_and_other_roles_with_403_and_store_nothing()
     {
         const string body = """{"from": "2032-01-01", "value": 1, "source": "x"}""";
-        await (await Client.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values", body))
-            .ExpectProblemAsync(HttpStatusCode.Unauthorized, "adding a value without a token");
-        await (await Client.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values", body, "wrong-token"))
-            .ExpectProblemAsync(HttpStatusCode.Unauthorized, "adding a value with a wrong token");
+        var anonymous = await (await Client.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values", body))
+            .ExpectProblemAsync(HttpStatusCode.Unauthorized, "adding a value without signing in");
+        Http.That(anonymous["title"]!.GetValue<string>() == "需要登录", "the problem says to sign in, in Chinese", anonymous);
         await (await Client.PostJsonAsync("/api/v1/catalog/reload", "{}"))
-            .ExpectProblemAsync(HttpStatusCode.Unauthorized, "reloading without a token");
+            .ExpectProblemAsync(HttpStatusCode.Unauthorized, "reloading without signing in");
 
-        await using var unconfigured = App.WithWebHostBuilder(b => b.ConfigureAppConfiguration(c =>
-            c.AddInMemoryCollection(new Dictionary<string, string?> { ["TalentOne:AdminToken"] = "" })));
-        var problem = await (await unconfigured.CreateClient().PostJsonAsync($"/api/v1/parameters/{WageParameter}/values", body, TalentOneApp.AdminToken))
-            .ExpectProblemAsync(HttpStatusCode.Forbidden, "adding a value when no admin token is configured");
-        Http.That(problem["detail"]!.GetValue<string>().Contains("not configured"), "the problem says admin access is not configured", problem);
+        var window = await App.ClientAsync(Roles.Window);
+        await (await window.PostJsonAsync($"/api/v1/parameters/{WageParameter}/values", body))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "adding a value as window staff");
+        var talent = await App.ClientAsync(Roles.Talent);
+        await (await talent.PostJsonAsync("/api/v1/catalog/reload", "{}"))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "reloading as a talent");
 
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalentOneDb>();

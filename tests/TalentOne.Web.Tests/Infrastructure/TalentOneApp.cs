@@ -9,11 +9,12 @@ namespace TalentOne.Web.Tests.Infrastructure;
 /// <summary>The real host (Program) on a real database and a private catalog copy.</summary>
 public abstract class TalentOneApp : WebApplicationFactory<Program>
 {
-    public const string AdminToken = "test-admin-token-5f2c";
-
     protected TalentOneApp() => Catalog = CatalogLoader.Load(CatalogRoot);
 
     public string CatalogRoot { get; } = TestCatalog.CreateCopy();
+
+    /// <summary>This host's own keys (generated on first use), never the developer's data/keys.</summary>
+    public string KeysFolder { get; } = Path.Combine(Path.GetTempPath(), "talentone-tests", "keys-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>The same catalog loaded in-process: the test cases written in it give the expected answers.</summary>
     public PolicyCatalog Catalog { get; }
@@ -33,7 +34,7 @@ public abstract class TalentOneApp : WebApplicationFactory<Program>
             var settings = new Dictionary<string, string?>(DatabaseSettings)
             {
                 ["TalentOne:Catalog"] = CatalogRoot,
-                ["TalentOne:AdminToken"] = AdminToken,
+                ["TalentOne:Keys"] = KeysFolder,
             };
             foreach (var (k, v) in ExtraSettings) settings[k] = v;
             config.AddInMemoryCollection(settings);
@@ -44,6 +45,8 @@ public abstract class TalentOneApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         TestCatalog.DeleteCopy(CatalogRoot);
+        try { Directory.Delete(KeysFolder, recursive: true); }
+        catch (IOException) { }
         GC.SuppressFinalize(this);
     }
 }

@@ -17,14 +17,16 @@ public static class TestCatalog
         throw new InvalidOperationException($"Cannot find the repository root (TalentOne.sln next to catalog/) above {AppContext.BaseDirectory}.");
     }
 
-    /// <summary>Copies catalog/schema, catalog/parameters and catalog/policies/quzhou-2020-7.yaml to a new temporary
-    /// directory; returns the path of its catalog/ folder.</summary>
+    /// <summary>Copies the catalog without its policies (schema, parameters, departments, certification routes, services…)
+    /// plus catalog/policies/quzhou-2020-7.yaml to a new temporary directory; returns the path of its catalog/ folder.</summary>
     public static string CreateCopy(bool withPolicies = true)
     {
         var source = Path.Combine(RepoRoot, "catalog");
         var target = Path.Combine(Path.GetTempPath(), "talentone-tests", Guid.NewGuid().ToString("N")[..12], "catalog");
-        CopyDirectory(Path.Combine(source, "schema"), Path.Combine(target, "schema"));
-        CopyDirectory(Path.Combine(source, "parameters"), Path.Combine(target, "parameters"));
+        foreach (var dir in Directory.EnumerateDirectories(source).Where(d => Path.GetFileName(d) != "policies"))
+            CopyDirectory(dir, Path.Combine(target, Path.GetFileName(dir)));
+        foreach (var file in Directory.EnumerateFiles(source))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
         Directory.CreateDirectory(Path.Combine(target, "policies"));
         if (withPolicies)
             File.Copy(Path.Combine(source, "policies", QuzhouFile), Path.Combine(target, "policies", QuzhouFile));

@@ -29,7 +29,7 @@ public static class CatalogApi
         api.MapGet("/catalog", (CatalogHolder holder) => TypedResults.Ok(Status(holder)))
             .WithName("GetCatalogStatus").WithSummary("目录版本、加载时间、数量与最近一次加载的错误");
         api.MapPost("/catalog/reload", Reload)
-            .RequireAdminToken()
+            .RequireAuthorization(TalentOne.Registry.Accounts.AccessPolicies.Admin)
             .WithName("ReloadCatalog").WithSummary("从磁盘重新加载政策目录（管理员）；有错误时返回 422 并继续使用原目录");
         api.MapGet("/policies", ListPolicies).WithName("ListPolicies").WithSummary("全部政策（摘要）");
         api.MapGet("/policies/{id}", GetPolicy).WithName("GetPolicy").WithSummary("一项政策的完整内容：出处、条件、金额公式、上限、材料、测试");

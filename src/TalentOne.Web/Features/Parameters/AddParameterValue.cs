@@ -42,7 +42,7 @@ public static class AddParameterValue
             record = Read(parameter, doc.RootElement, errors);
             if (errors.Count > 0) return Problems.Invalid(errors, "参数取值有误");
         }
-        record.CreatedBy = AdminTokenFilter.Actor;
+        record.CreatedBy = request.HttpContext.User.Identity?.Name ?? "admin";
         record.CreatedAt = clock.GetUtcNow();
         await holder.AddParameterValueAsync(record, ct);
         var v = CatalogHolder.ToValue(record);

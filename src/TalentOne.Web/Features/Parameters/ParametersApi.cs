@@ -25,7 +25,7 @@ public static class ParametersApi
         api.MapGet("/", List).WithName("ListParameters").WithSummary("全部参数（最低工资、房价……）");
         api.MapGet("/{name}", Get).WithName("GetParameter").WithSummary("一个参数按生效日期的取值历史（来自文件或数据库）");
         api.MapPost("/{name}/values", AddParameterValue.Handle)
-            .RequireAdminToken()
+            .RequireAuthorization(TalentOne.Registry.Accounts.AccessPolicies.Admin)
             .Accepts<AddParameterValueRequest>("application/json")
             .WithName("AddParameterValue").WithSummary("新增一条参数取值（管理员）：存入数据库，立即按新取值重建目录");
         return app;
