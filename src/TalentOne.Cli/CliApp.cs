@@ -6,6 +6,7 @@ using TalentOne.Policies.Catalog;
 using TalentOne.Policies.Evaluation;
 using TalentOne.Policies.Language;
 using TalentOne.Policies.Profiles;
+using TalentOne.Registry.Certification;
 
 namespace TalentOne.Cli;
 
@@ -22,7 +23,7 @@ public static class CliApp
         TalentOne command line
 
           talentone match --profile FILE [--date yyyy-mm-dd] [--json] [--catalog DIR]
-          talentone catalog check [--catalog DIR]
+          talentone catalog check [--catalog DIR]   (policies, schema, parameters and certification routes)
           talentone catalog test  [--catalog DIR]
           talentone catalog list  [--catalog DIR]
           talentone admin create --user NAME [--name 显示名] [--department ID]
@@ -85,9 +86,10 @@ public static class CliApp
     private static int CatalogCheck(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr)
     {
         var catalog = CatalogLoader.Load(FindCatalog(o));
+        var certification = CertificationCatalog.Load(catalog);
         stdout.WriteLine($"catalog OK: {catalog.Documents.Count} documents, {catalog.Policies.Count} policies, " +
             $"{catalog.Policies.Sum(p => p.Tests.Count) + catalog.PackageTests.Count} tests, {catalog.Schema.Facts.Count} facts, " +
-            $"{catalog.Parameters.Table.Parameters.Count} parameters, version {catalog.Version}");
+            $"{catalog.Parameters.Table.Parameters.Count} parameters, {certification.Routes.Count} certification routes, version {catalog.Version}");
         return 0;
     }
 
@@ -100,6 +102,12 @@ public static class CliApp
             if (r.Passed) { pass++; continue; }
             fail++;
             stderr.WriteLine($"{r.Pos}: FAIL {r.PolicyId} — {r.Name}: {r.Failure}");
+        }
+        foreach (var r in CertificationCatalog.Load(catalog).RunTests())
+        {
+            if (r.Passed) { pass++; continue; }
+            fail++;
+            stderr.WriteLine($"{r.Pos}: FAIL {r.RouteId} — {r.Name}: {r.Failure}");
         }
         stdout.WriteLine($"{pass} passed, {fail} failed");
         return fail == 0 ? 0 : 1;
