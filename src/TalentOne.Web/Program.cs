@@ -1,6 +1,7 @@
 using TalentOne.Data;
 using TalentOne.Web.Features.Accounts;
 using TalentOne.Web.Features.Catalog;
+using TalentOne.Web.Features.Certification;
 using TalentOne.Web.Features.Records;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
@@ -12,6 +13,7 @@ builder.AddWebPlatform();
 builder.AddTalentOneData();
 builder.AddCatalog();
 builder.AddPlatformAuth();
+builder.AddCertification();
 
 var app = builder.Build();
 
@@ -25,6 +27,7 @@ app.MapEligibilityApi();
 app.MapParametersApi();
 app.MapAccountsApi();
 app.MapRegistryApi();
+app.MapCertificationApi();
 app.MapApiDocs();
 app.MapWebPages();
 

@@ -87,6 +87,7 @@ internal sealed class EvidenceFileConfig : IEntityTypeConfiguration<EvidenceFile
         e.Property(x => x.ContentType).HasMaxLength(32);
         e.Property(x => x.DisplayName).HasMaxLength(120);
         e.Property(x => x.UploadedBy).HasMaxLength(64);
+        e.HasOne<Subject>().WithMany().HasForeignKey(x => x.SubjectId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(x => new { x.SubjectId, x.Sha256 }).IsUnique();
     }
 }
@@ -104,7 +105,8 @@ internal sealed class CertificationApplicationConfig : IEntityTypeConfiguration<
         e.Property(x => x.Reason).HasMaxLength(1_000);
         e.Property(x => x.GrantedJson).HasMaxLength(2_000);
         e.Property(x => x.Version).IsConcurrencyToken();
-        e.HasMany(x => x.Evidence).WithOne().HasForeignKey(x => x.ApplicationId);
+        e.HasOne<Subject>().WithMany().HasForeignKey(x => x.SubjectId).OnDelete(DeleteBehavior.Restrict);
+        e.HasMany(x => x.Evidence).WithOne().HasForeignKey(x => x.ApplicationId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(x => new { x.SubjectId, x.RouteId, x.Status });
         e.HasIndex(x => new { x.DepartmentId, x.Status });
         e.HasIndex(x => new { x.Status, x.ValidUntil });
@@ -130,6 +132,7 @@ internal sealed class CertificationEventConfig : IEntityTypeConfiguration<Certif
         e.Property(x => x.Kind).HasMaxLength(16);
         e.Property(x => x.ByUserId).HasMaxLength(64);
         e.Property(x => x.Note).HasMaxLength(1_000);
+        e.HasOne<CertificationApplication>().WithMany().HasForeignKey(x => x.ApplicationId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(x => x.ApplicationId);
     }
 }

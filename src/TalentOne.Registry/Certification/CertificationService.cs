@@ -87,9 +87,9 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
             var requirement = route.EvidenceOf(u.KindId);
             if (requirement == null) { errors.Add(new(field, $"“{route.Title}”不需要此类材料：{u.KindId}")); continue; }
             var name = EvidenceFiles.DisplayName(u.FileName);
-            if (u.Content.Length == 0) { errors.Add(new(field, $"文件“{name}”是空文件")); continue; }
-            if (u.Content.Length > EvidenceFiles.MaxBytes)
-            { errors.Add(new(field, $"文件“{name}”有 {EvidenceFiles.Size(u.Content.Length)}，超过单个文件 {EvidenceFiles.Size(EvidenceFiles.MaxBytes)} 的上限")); continue; }
+            if (u.Size == 0 || u.Content.Length == 0) { errors.Add(new(field, $"文件“{name}”是空文件")); continue; }
+            if (u.Size > EvidenceFiles.MaxBytes || u.Content.Length > EvidenceFiles.MaxBytes)
+            { errors.Add(new(field, $"文件“{name}”有 {EvidenceFiles.Size(Math.Max(u.Size, u.Content.Length))}，超过单个文件 {EvidenceFiles.Size(EvidenceFiles.MaxBytes)} 的上限")); continue; }
             var type = EvidenceFiles.Sniff(u.Content);
             var accepted = string.Join("、", requirement.Kind.Accept.Select(t => EvidenceFiles.Code(t).ToUpperInvariant()));
             if (type == null || !requirement.Kind.Accept.Contains(type.Value))
@@ -345,9 +345,11 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
         var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         if (application.GrantedJson is not { } json || JsonNode.Parse(json) is not JsonObject granted) return result;
         var profile = JsonNode.Parse(await db.Subjects.Where(s => s.Id == application.SubjectId).Select(s => s.ProfileJson).FirstAsync(ct))!.AsObject();
-        var others = await db.Set<CertificationApplication>().AsNoTracking()
+        // (ordered in memory: SQLite cannot order by a DateTimeOffset column)
+        var others = (await db.Set<CertificationApplication>().AsNoTracking()
             .Where(a => a.SubjectId == application.SubjectId && a.Id != application.Id && a.Status == CertificationStatus.Approved && a.ValidUntil >= date)
-            .OrderByDescending(a => a.DecidedAt).ThenByDescending(a => a.Id).Select(a => a.GrantedJson).ToListAsync(ct);
+            .Select(a => new { a.Id, a.DecidedAt, a.GrantedJson }).ToListAsync(ct))
+            .OrderByDescending(a => a.DecidedAt).ThenByDescending(a => a.Id).Select(a => a.GrantedJson).ToList();
         foreach (var (path, value) in granted)
         {
             var dot = path.IndexOf('.');

@@ -2,9 +2,13 @@ using System.Security.Cryptography;
 
 namespace TalentOne.Registry.Certification;
 
-/// <summary>An uploaded file as received: its bytes, the name the browser gave it (display text only) and the field
-/// (evidence kind) it was attached under.</summary>
-public sealed record EvidenceUpload(string KindId, string FileName, byte[] Content);
+/// <summary>An uploaded file as received: the field (evidence kind) it was attached under, the name the browser gave it
+/// (display text only), its size and its bytes — for a file over <see cref="EvidenceFiles.MaxBytes"/> only the first
+/// bytes, as it is refused anyway.</summary>
+public sealed record EvidenceUpload(string KindId, string FileName, long Size, byte[] Content)
+{
+    public EvidenceUpload(string kindId, string fileName, byte[] content) : this(kindId, fileName, content.Length, content) { }
+}
 
 /// <summary>What evidence files may be. A file's type is taken from its first bytes (a PDF starts with %PDF-, a PNG
 /// and a JPEG with their signatures), never from its name or the content type the client claims, so a renamed
