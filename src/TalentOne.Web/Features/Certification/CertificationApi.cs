@@ -43,7 +43,6 @@ public static class CertificationApi
             .WithSummary("本人（本企业）可申请的认定事项：是否符合条件、缺少哪些档案信息、在审和有效的认定");
         api.MapPost("/applications", Apply).RequireAuthorization(AccessPolicies.Holder)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
-            .Accepts<IFormFile>("multipart/form-data")
             .WithSummary("提交认定申请（multipart/form-data：routeId、note，以及按材料种类命名的文件字段，如 tax_certificate；PDF/JPG/PNG，单个不超过 10 MB）");
         api.MapGet("/applications", MyApplications).RequireAuthorization(AccessPolicies.Holder).WithSummary("我的认定申请");
         api.MapGet("/applications/{id:long}", Get).RequireAuthorization()
