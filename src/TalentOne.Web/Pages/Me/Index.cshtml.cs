@@ -24,12 +24,23 @@ public sealed class IndexModel(MyRecordLoader loader, CatalogHolder holder, Time
     public PolicyCatalog? Catalog => holder.Current;
     public DateOnly Today { get; private set; }
 
+    /// <summary>Evaluate as of another day (yyyy-mm-dd), e.g. to see what will be due next year.</summary>
+    [BindProperty(SupportsGet = true)] public string? Date { get; set; }
+    public string? DateError { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var loaded = await loader.LoadAsync(User.SubjectId(), holder.Current, ct);
         if (loaded == null) return NotFound();
         (Subject, Record) = loaded.Value;
         Today = clock.Today();
+        if (!string.IsNullOrEmpty(Date))
+        {
+            if (DateOnly.TryParseExact(Date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+                && d.Year is >= ProfileReader.MinYear and <= ProfileReader.MaxYear)
+                Today = d;
+            else DateError = "评估日期应为日期，格式 yyyy-mm-dd";
+        }
         if (holder.Current is { } catalog)
         {
             try { Package = Evaluator.Evaluate(catalog, Subject.ProfileJson, Today); }
