@@ -57,7 +57,7 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["PATCH /api/v1/me/record"] = Holders,
         ["GET /api/v1/me/record/history"] = Holders,
         ["GET /api/v1/me/package"] = Holders,
-        ["GET /api/v1/subjects/"] = StaffOrOversight,
+        ["POST /api/v1/subjects/search"] = StaffOrOversight,
         ["GET /api/v1/subjects/{id:long}"] = StaffOrOversight,
         ["GET /api/v1/subjects/{id:long}/history"] = StaffOrOversight,
         ["GET /api/v1/subjects/{id:long}/package"] = StaffOrOversight,
