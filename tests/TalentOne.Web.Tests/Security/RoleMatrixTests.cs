@@ -63,6 +63,16 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/subjects/{id:long}/package"] = StaffOrOversight,
         ["POST /api/v1/subjects/{id:long}/facts"] = Staff,
         ["POST /api/v1/subjects/persons"] = Staff,
+        // certification (认定): holders apply, reviewers of a department decide, oversight reads; an application or a file
+        // outside the caller's scope is a 404, not a 403 (its existence is not revealed)
+        ["GET /api/v1/certification/routes"] = Holders,
+        ["POST /api/v1/certification/applications"] = Holders,
+        ["GET /api/v1/certification/applications"] = Holders,
+        ["GET /api/v1/certification/applications/{id:long}"] = SignedIn,
+        ["POST /api/v1/certification/applications/{id:long}/withdraw"] = Holders,
+        ["GET /api/v1/certification/queue"] = [Roles.Reviewer, .. Oversight],
+        ["POST /api/v1/certification/applications/{id:long}/decision"] = [Roles.Reviewer],
+        ["GET /api/v1/certification/evidence/{id:long}"] = SignedIn,
         // pages
         ["GET /"] = Everyone,
         ["GET /error"] = Everyone,
@@ -81,6 +91,9 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /me"] = Holders,
         ["GET /me/edit"] = Holders,
         ["GET /me/history"] = Holders,
+        ["GET /me/certification"] = Holders,
+        ["GET /review/certifications"] = [Roles.Reviewer, .. Oversight],
+        ["GET /review/certifications/{id:long}"] = [Roles.Reviewer, .. Oversight],
         ["GET /staff"] = StaffOrOversight,
         ["GET /staff/records/{id:long}"] = StaffOrOversight,
         ["GET /admin"] = Oversight,
