@@ -339,17 +339,19 @@ public sealed class CertificationCatalog
             var validity = ReadValidity(f, m, id);
 
             var conditions = new List<RouteCondition>();
+            bool conditionsBroken = false;
             foreach (var cn in f.Seq(m, "conditions")?.Children ?? [])
             {
                 if (cn is not YamlMappingNode cm) { f.Error(f.PosOf(cn), "a condition must be a mapping with label and expr"); continue; }
                 f.CheckKeys(cm, "a condition", "label", "expr");
                 var label = f.Str(cm, "label", true) ?? "";
-                if (Bind(f, YamlFile.Get(cm, "expr"), cm, "a condition") is not { } b) continue;
+                if (Bind(f, YamlFile.Get(cm, "expr"), cm, "a condition") is not { } b) { conditionsBroken = true; continue; }
                 var facts = FactsOf(b.Bound);
                 conditions.Add(new RouteCondition(label, b.Source, b.Pos, b.Bound) { Facts = facts, Eval = _emitter.Compile(b.Bound) });
             }
 
             var evidence = new List<EvidenceRequirement>();
+            var listed = new HashSet<string>(StringComparer.Ordinal);
             var readable = conditions.SelectMany(c => c.Facts).Concat(grants.Select(g => g.Fact)).ToHashSet();
             foreach (var en in f.Seq(m, "evidence", required: true)?.Children ?? [])
             {
@@ -362,13 +364,13 @@ public sealed class CertificationCatalog
                     continue;
                 }
                 usedKinds.Add(kindId);
-                if (evidence.Any(e => e.Kind.Id == kindId)) { f.Error(f.PosOf(em), $"route '{id}' lists evidence kind '{kindId}' twice"); continue; }
+                if (!listed.Add(kindId)) { f.Error(f.PosOf(em), $"route '{id}' lists evidence kind '{kindId}' twice"); continue; }
                 var requiredText = f.Str(em, "required", true);
                 if (requiredText is not (null or "true" or "false")) f.Error(f.PosOf(YamlFile.Get(em, "required")!), "required must be true or false");
                 if (Bind(f, YamlFile.Get(em, "proves"), em, "what evidence proves") is not { } b) continue;
                 var facts = FactsOf(b.Bound);
                 // Evidence proves what the route asks or grants: anything else would be verified by accident.
-                foreach (var stray in facts.Where(x => !readable.Contains(x)))
+                foreach (var stray in conditionsBroken ? [] : facts.Where(x => !readable.Contains(x)))
                     f.Error(b.Pos, $"evidence '{kindId}' proves '{stray.Path}', which the route neither requires (conditions) nor grants");
                 evidence.Add(new EvidenceRequirement(kind, requiredText == "true", b.Source, b.Bound) { Facts = facts });
             }
@@ -380,7 +382,7 @@ public sealed class CertificationCatalog
                 if (an is not YamlMappingNode am) { f.Error(f.PosOf(an), "require_any items are mappings with label and of"); continue; }
                 f.CheckKeys(am, "a require_any item", "label", "of");
                 var of = f.StrList(am, "of");
-                foreach (var k in of.Where(k => evidence.All(e => e.Kind.Id != k)))
+                foreach (var k in of.Where(k => !listed.Contains(k)))
                     f.Error(f.PosOf(YamlFile.Get(am, "of") ?? am), $"require_any names '{k}', which is not evidence of this route");
                 if (of.Count < 2) f.Error(f.PosOf(am), "require_any needs at least two evidence kinds in 'of'");
                 alternatives.Add(new EvidenceAlternative(f.Str(am, "label", true) ?? "", of));

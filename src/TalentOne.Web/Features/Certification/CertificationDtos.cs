@@ -39,11 +39,11 @@ public sealed record RouteOfferDto(RouteDto Route, RouteCheckDto Check, long? Pe
 
 public sealed record GrantedDto(string Fact, string Label, JsonNode? Value, string Display);
 public sealed record EvidenceDto(long FileId, string Kind, string KindTitle, string Name, long Size, string SizeText, string ContentType, string Sha256, string Url);
-public sealed record EventDto(string Kind, string At, string? Note);
+public sealed record EventDto(string Kind, string KindText, string At, string? Note);
 
 /// <summary>The applicant as the reviewer sees them: name, masked ID number, and the facts the route reads or sets with
 /// their provenance.</summary>
-public sealed record ApplicantDto(long SubjectId, string Name, string IdentifierMasked, string? City, IReadOnlyList<FactDto> Facts, RouteCheckDto? Check);
+public sealed record ApplicantDto(long SubjectId, string Name, string IdentifierMasked, string? City, string? CityLabel, IReadOnlyList<FactDto> Facts, RouteCheckDto? Check);
 
 public sealed record ApplicationDto(long Id, string RouteId, string RouteTitle, string DepartmentId, string? Department, string Status, string StatusText,
     string SubmittedAt, string? ApplicantNote, string? DecidedAt, string? Reason, IReadOnlyList<GrantedDto> Granted, string? ValidFrom, string? ValidUntil,
@@ -109,7 +109,7 @@ public sealed class CertificationViews(TalentOneDb db, RegistryService registry)
         var evidence = files.Select(f => new EvidenceDto(f.EvidenceFileId, f.KindId, route?.EvidenceOf(f.KindId)?.Kind.Title ?? f.KindId, f.DisplayName, f.Size,
             EvidenceFiles.Size(f.Size), f.ContentType, f.Sha256, $"/api/v1/certification/evidence/{f.EvidenceFileId}")).ToList();
         var events = (await db.Set<CertificationEvent>().AsNoTracking().Where(e => e.ApplicationId == a.Id).OrderBy(e => e.Id).ToListAsync(ct))
-            .Select(e => new EventDto(e.Kind, e.At.ToString("O"), e.Note)).ToList();
+            .Select(e => new EventDto(e.Kind, EventText(e.Kind), e.At.ToString("O"), e.Note)).ToList();
         ApplicantDto? applicant = null;
         if (withApplicant)
         {
@@ -125,7 +125,8 @@ public sealed class CertificationViews(TalentOneDb db, RegistryService registry)
                 try { check = Check(routes.Check(route, ProfileReader.Read(routes.Policies, subject.ProfileJson, today), today)); }
                 catch (ProfileException) { check = null; }
             }
-            applicant = new ApplicantDto(subject.Id, subject.Name, subject.IdentifierMasked, subject.City, facts, check);
+            var cityLabel = subject.City is { } c ? catalog?.Schema.Enums.GetValueOrDefault("city")?.Find(c)?.Label ?? c : null;
+            applicant = new ApplicantDto(subject.Id, subject.Name, subject.IdentifierMasked, subject.City, cityLabel, facts, check);
         }
         return new ApplicationDto(a.Id, a.RouteId, route?.Title ?? a.RouteId, a.DepartmentId, departments.GetValueOrDefault(a.DepartmentId),
             CertificationService.StatusCode(a.Status), CertificationService.StatusText(a.Status), a.SubmittedAt.ToString("O"), a.ApplicantNote,
@@ -133,6 +134,16 @@ public sealed class CertificationViews(TalentOneDb db, RegistryService registry)
             CertificationService.Date(a.ValidUntil) is { Length: > 0 } vu ? vu : null, evidence, events, applicant,
             route == null ? null : Route(route, departments));
     }
+
+    public static string EventText(string kind) => kind switch
+    {
+        "submitted" => "提交申请",
+        "approved" => "认定通过",
+        "rejected" => "驳回",
+        "withdrawn" => "撤回",
+        "expired" => "有效期届满",
+        _ => kind,
+    };
 
     public async Task<List<QueueItemDto>> QueueAsync(IQueryable<CertificationApplication> visible, CertificationStatus? status, CertificationCatalog? routes, CancellationToken ct)
     {
