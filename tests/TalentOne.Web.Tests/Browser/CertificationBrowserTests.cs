@@ -84,6 +84,7 @@ public sealed class CertificationBrowserTests(BrowserApp app) : IClassFixture<Br
         // The talent sees the certified tier, on the certification page and in the record with its allowance.
         await talentPage.GotoAsync(app.BaseUrl + "/me/certification");
         var active = talentPage.Locator($"article.cert-route[data-route=\"{Route}\"] [data-testid=active-certification]");
+        await talentPage.ScreenshotAsync(new() { Path = "/tmp/certification-me.png", FullPage = true });
         Assert.Matches("^已认定：经认定的衢州市人才层次.*：3，有效期 \\d{4}-\\d{2}-\\d{2} 至 \\d{4}-\\d{2}-\\d{2}", (await active.InnerTextAsync()).Trim());
         await talentPage.GotoAsync(app.BaseUrl + "/me");
         Assert.Contains("认定确认", await talentPage.Locator("tr[data-fact=\"person.quzhouTalentTier\"]").InnerTextAsync());
