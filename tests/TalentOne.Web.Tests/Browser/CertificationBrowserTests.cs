@@ -47,6 +47,7 @@ public sealed class CertificationBrowserTests(BrowserApp app) : IClassFixture<Br
         await SignInAsync(talentPage, app.BaseUrl, talent.UserName, "/me/certification");
         var card = talentPage.Locator($"article.cert-route[data-route=\"{Route}\"]");
         Assert.Contains("符合申请条件", await card.InnerTextAsync());
+        await card.Locator("summary").ClickAsync();
         await card.GetByRole(AriaRole.Button, new() { Name = "提交认定申请" }).ClickAsync(); // no files yet
         var refused = await talentPage.Locator($"article.cert-route[data-route=\"{Route}\"] [data-testid=apply-errors]").InnerTextAsync();
         Assert.Contains("缺少“相应层次人才证明材料”", refused);
