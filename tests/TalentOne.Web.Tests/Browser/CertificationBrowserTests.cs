@@ -33,7 +33,7 @@ public sealed class CertificationBrowserTests(BrowserApp app) : IClassFixture<Br
     [Fact]
     public async Task A_reviewer_approves_a_tier_application_from_the_queue_and_the_talent_sees_the_certified_tier()
     {
-        var talent = await app.RegisteredTalentAsync(name: "赵认定");
+        var talent = await app.RegisteredTalentAsync(CertificationScenarios.UniqueBirth(), name: "赵认定");
         var facts = new JsonObject { ["work.city"] = "quzhou", ["work.county"] = "kecheng", ["employment.status"] = "employed", ["employment.fullTime"] = true };
         var patch = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/me/record")
         {

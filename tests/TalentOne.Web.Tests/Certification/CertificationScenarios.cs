@@ -31,6 +31,12 @@ public abstract class CertificationScenarios
     public static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
     public static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
 
+    private static int _births;
+
+    /// <summary>A birth date of its own for each talent registered here: two people born the same day can draw the same
+    /// ID number serial, and this class registers many.</summary>
+    public static DateOnly UniqueBirth() => new DateOnly(1975, 1, 1).AddDays(Interlocked.Increment(ref _births) * 11 + Random.Shared.Next(11));
+
     private static byte[] Unique(byte[] file) => [.. file, .. Encoding.ASCII.GetBytes("\n%" + Guid.NewGuid().ToString("N") + "\n")];
 
     private CertificationRoute Route(string id) => CertificationCatalog.Load(App.Catalog).ById[id];
@@ -53,7 +59,7 @@ public abstract class CertificationScenarios
     /// <summary>A talent registered and working full time in Kecheng, Quzhou (self-declared).</summary>
     private async Task<TestAccounts.Registered> QuzhouTalentAsync()
     {
-        var talent = await App.RegisteredTalentAsync(name: "李认定");
+        var talent = await App.RegisteredTalentAsync(UniqueBirth(), name: "李认定");
         await PatchRecordAsync(talent.Client, new JsonObject
         {
             ["work.city"] = "quzhou", ["work.county"] = "kecheng", ["employment.status"] = "employed", ["employment.fullTime"] = true,
@@ -278,7 +284,7 @@ public abstract class CertificationScenarios
     [Fact]
     public async Task A_Yuhang_manager_is_rated_by_the_Hangzhou_reviewer_who_chooses_the_class_and_the_income_evidence_verifies_the_income()
     {
-        var talent = await App.RegisteredTalentAsync(name: "王余杭");
+        var talent = await App.RegisteredTalentAsync(UniqueBirth(), name: "王余杭");
         await PatchRecordAsync(talent.Client, new JsonObject
         {
             ["work.city"] = "hangzhou", ["work.county"] = "yuhang", ["employer.type"] = "enterprise", ["employment.post"] = "manager",
