@@ -8,6 +8,7 @@ using TalentOne.Data.Registry;
 using TalentOne.Policies.Catalog;
 using TalentOne.Registry;
 using TalentOne.Registry.Accounts;
+using TalentOne.Registry.Certification;
 
 namespace TalentOne.Cli;
 
@@ -37,6 +38,7 @@ public sealed class PlatformHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddTalentOneData();
         builder.AddRegistry();
+        builder.AddCertificationServices(); // CertificationService.ExpireAsync for command-line sweeps
         builder.Services.AddIdentityCore<PlatformUser>(AccountOptions.Configure).AddRoles<IdentityRole>().AddPlatformIdentity();
         var host = builder.Build();
 
