@@ -107,13 +107,20 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
             SubjectId = subjectId, RouteId = route.Id, DepartmentId = route.DepartmentId, Status = CertificationStatus.Submitted,
             SubmittedBy = userId, SubmittedAt = now, ApplicantNote = trimmedNote,
         };
+        var added = new Dictionary<string, EvidenceFile>(StringComparer.Ordinal);
+        var linked = new HashSet<(string Kind, string Sha)>();
         foreach (var (u, type) in files)
         {
             // Content-addressed: the same bytes from the same record are one file, whatever they were called.
             var sha = EvidenceFiles.Sha256(u.Content);
-            var file = await db.Set<EvidenceFile>().FirstOrDefaultAsync(x => x.SubjectId == subjectId && x.Sha256 == sha, ct)
-                ?? db.Set<EvidenceFile>().Local.FirstOrDefault(x => x.SubjectId == subjectId && x.Sha256 == sha);
-            if (file == null)
+            if (!linked.Add((u.KindId, sha))) continue;
+            var existing = await db.Set<EvidenceFile>().Where(x => x.SubjectId == subjectId && x.Sha256 == sha).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+            if (existing is long fileId)
+            {
+                application.Evidence.Add(new CertificationEvidence { KindId = u.KindId, EvidenceFileId = fileId });
+                continue;
+            }
+            if (!added.TryGetValue(sha, out var file))
             {
                 file = new EvidenceFile
                 {
@@ -121,9 +128,8 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
                     DisplayName = EvidenceFiles.DisplayName(u.FileName), Content = u.Content, UploadedBy = userId, UploadedAt = now,
                 };
                 db.Set<EvidenceFile>().Add(file);
+                added[sha] = file;
             }
-            if (application.Evidence.Any(e => e.KindId == u.KindId && (e.File == file)))
-                continue;
             application.Evidence.Add(new CertificationEvidence { KindId = u.KindId, File = file });
         }
         db.Set<CertificationApplication>().Add(application);
@@ -163,8 +169,7 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
     public async Task<CertificationApplication> DecideAsync(long applicationId, CertificationViewer reviewer, Decision decision, string? reason,
         IReadOnlyDictionary<string, string?>? choices, PolicyCatalog catalog, DateOnly today, CancellationToken ct)
     {
-        var application = await db.Set<CertificationApplication>().Include(a => a.Evidence).ThenInclude(e => e.File)
-            .FirstOrDefaultAsync(a => a.Id == applicationId, ct);
+        var application = await db.Set<CertificationApplication>().FirstOrDefaultAsync(a => a.Id == applicationId, ct);
         // Another department's application does not exist as far as this reviewer can tell.
         if (application == null || !reviewer.IsReviewer || reviewer.DepartmentId != application.DepartmentId)
             throw new RegistryException("id", "认定申请不存在，或不属于本部门审核", 404);
@@ -211,9 +216,12 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
         if (validUntil < today) errors.Add(new("validity", $"该认定事项的有效期至 {validUntil:yyyy-MM-dd}，已过期，不能再认定"));
         if (errors.Count > 0) throw new RegistryException(errors);
 
+        // The files' names and hashes, not their bytes.
+        var attached = await db.Set<CertificationEvidence>().AsNoTracking().Where(e => e.ApplicationId == application.Id).OrderBy(e => e.Id)
+            .Select(e => new { e.KindId, e.EvidenceFileId, e.File!.DisplayName, e.File.Sha256 }).ToListAsync(ct);
         var titles = route.Evidence.ToDictionary(e => e.Kind.Id, e => e.Kind.Title);
-        var material = $"认定申请 #{application.Id}：" + string.Join("；", application.Evidence.Select(e =>
-            $"{titles.GetValueOrDefault(e.KindId, e.KindId)}《{e.File!.DisplayName}》（证据 #{e.EvidenceFileId}，SHA-256 {e.File.Sha256[..12]}）"));
+        var material = $"认定申请 #{application.Id}：" + string.Join("；", attached.Select(e =>
+            $"{titles.GetValueOrDefault(e.KindId, e.KindId)}《{e.DisplayName}》（证据 #{e.EvidenceFileId}，SHA-256 {e.Sha256[..12]}）"));
         var note = $"{route.Title}（{route.Id}）认定，有效期 {today:yyyy-MM-dd} 至 {validUntil:yyyy-MM-dd}" + (text != null ? "；" + text : "");
 
         application.Status = CertificationStatus.Approved;
@@ -236,7 +244,7 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
             // Saves the application's decision with the certified facts, in one transaction.
             await registry.ChangeFactsAsync(application.SubjectId, granted,
                 new Provenance(reviewer.UserId, FactStatus.Certified, application.DepartmentId, material, note), catalog, null, ct);
-            var proven = ProvenFacts(route, application, subject.ProfileJson, granted.Keys);
+            var proven = ProvenFacts(route, attached.Select(e => e.KindId).Distinct(), subject.ProfileJson, granted.Keys);
             if (proven.Count > 0)
                 await registry.ChangeFactsAsync(application.SubjectId, proven,
                     new Provenance(reviewer.UserId, FactStatus.Verified, application.DepartmentId, material, $"随“{route.Title}”认定核验"), catalog, null, ct);
@@ -258,12 +266,12 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
 
     /// <summary>The known facts of the profile that the attached evidence proves (other than the granted ones): the
     /// reviewer has seen the proof, so they are verified with it.</summary>
-    private static Dictionary<string, JsonNode?> ProvenFacts(CertificationRoute route, CertificationApplication application, string profileJson, IEnumerable<string> granted)
+    private static Dictionary<string, JsonNode?> ProvenFacts(CertificationRoute route, IEnumerable<string> attachedKinds, string profileJson, IEnumerable<string> granted)
     {
         var skip = granted.ToHashSet(StringComparer.Ordinal);
         var profile = JsonNode.Parse(profileJson)!.AsObject();
         var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        foreach (var kind in application.Evidence.Select(e => e.KindId).Distinct())
+        foreach (var kind in attachedKinds)
             foreach (var fact in route.EvidenceOf(kind)?.Facts ?? [])
             {
                 if (skip.Contains(fact.Path)) continue;

@@ -272,13 +272,20 @@ public abstract class CertificationScenarios
         Assert.Equal((0, 0), await StoredForAsync(talent.SubjectId));
 
         await PatchRecordAsync(talent.Client, new JsonObject { ["employment.fullTime"] = true });
-        var first = await ApplyAsync(talent.Client, Tier3Form());
-        var duplicate = await (await talent.Client.PostAsync("/api/v1/certification/applications", Tier3Form()))
+        var (proof, contract) = (Unique(Pdf), Unique(Pdf));
+        MultipartFormDataContent Same() => Form(Tier3Route, ("equivalence_proof", "证书.pdf", proof, "application/pdf"), ("employment_contract", "合同.pdf", contract, "application/pdf"));
+        var first = await ApplyAsync(talent.Client, Same());
+        var duplicate = await (await talent.Client.PostAsync("/api/v1/certification/applications", Same()))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "applying again while the first is pending");
         Http.That(duplicate["detail"]!.GetValue<string>().Contains("审核中"), "the pending application is explained", duplicate);
 
         await (await talent.Client.PostAsync($"/api/v1/certification/applications/{first["id"]}/withdraw", null)).ExpectJsonAsync(HttpStatusCode.OK, "withdrawing");
-        await ApplyAsync(talent.Client, Tier3Form());
+        await (await talent.Client.PostAsync($"/api/v1/certification/applications/{first["id"]}/withdraw", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "withdrawing twice");
+        var second = await ApplyAsync(talent.Client, Same());
+        // The same bytes are the same files (content-addressed): two applications, two files.
+        Assert.Equal((2, 2), await StoredForAsync(talent.SubjectId));
+        Http.That(second["evidence"]!.AsArray().Select(e => e!["fileId"]!.GetValue<long>()).Order()
+            .SequenceEqual(first["evidence"]!.AsArray().Select(e => e!["fileId"]!.GetValue<long>()).Order()), "the second application links the same files", second);
     }
 
     [Fact]
