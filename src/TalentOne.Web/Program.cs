@@ -2,6 +2,8 @@ using TalentOne.Data;
 using TalentOne.Web.Features.Accounts;
 using TalentOne.Web.Features.Catalog;
 using TalentOne.Web.Features.Records;
+using TalentOne.Web.Features.Roster;
+using TalentOne.Web.Features.Exports;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
 using TalentOne.Web.Infrastructure;
@@ -12,6 +14,7 @@ builder.AddWebPlatform();
 builder.AddTalentOneData();
 builder.AddCatalog();
 builder.AddPlatformAuth();
+builder.AddRoster();
 
 var app = builder.Build();
 
@@ -25,6 +28,7 @@ app.MapEligibilityApi();
 app.MapParametersApi();
 app.MapAccountsApi();
 app.MapRegistryApi();
+app.MapRosterApi().MapPackageExports();
 app.MapApiDocs();
 app.MapWebPages();
 
