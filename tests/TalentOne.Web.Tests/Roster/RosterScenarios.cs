@@ -381,6 +381,52 @@ public abstract class RosterScenarios
         Http.That(level["status"]!.GetValue<string>() == "imported" && level["statusText"]!.GetValue<string>() == "名册导入", "imported facts say so", level);
     }
 
+    private static string AntiforgeryToken(string html) =>
+        Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"") is { Success: true } m
+            ? System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)
+            : throw new XunitException("the page has no antiforgery token:\n" + html[..Math.Min(html.Length, 2000)]);
+
+    [Fact]
+    public async Task The_import_page_uploads_shows_the_report_and_commits_only_the_valid_rows()
+    {
+        var window = await App.ClientAsync(Roles.Window);
+        var page = await (await window.GetAsync("/staff/import")).ExpectAsync(HttpStatusCode.OK, "opening the import page");
+        Assert.Contains("roster-upload-form", page);
+        Assert.Contains("/api/v1/roster/template.xlsx", page);
+
+        string good = NewId(1987), bad = WithBadCheckDigit(NewId(1986));
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new ByteArrayContent(Roster([Person("页面导入", good, TestAccounts.NewMobile()), Person("校验位错", bad, TestAccounts.NewMobile())])), "file", "名册.xlsx" },
+        };
+        var uploaded = await window.PostAsync("/staff/import?handler=Upload", form);
+        // Razor writes Chinese from the model as character references: read the page as a browser shows it.
+        var report = System.Net.WebUtility.HtmlDecode(await uploaded.ExpectAsync(HttpStatusCode.OK, "uploading through the page (redirected to the report)"));
+        var id = Regex.Match(uploaded.RequestMessage!.RequestUri!.Query, @"id=(\d+)").Groups[1].Value;
+        Assert.NotEmpty(id);
+        Assert.Contains("将新建 1 份档案、更新 0 份、跳过 1 行有误的数据", report);
+        Assert.Contains("身份证号码校验位不正确", report);
+        Assert.Contains("只导入无误的 1 行", report);
+        Assert.DoesNotContain("全部导入（", report);
+        NoFullIdNumbers(report, [good, bad], "the import page");
+
+        // a form without its antiforgery token is refused, and nothing is committed
+        var forged = await window.PostAsync($"/staff/import?handler=Commit&id={id}", new FormUrlEncodedContent([new("mode", "valid-only")]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Null(await FindPersonAsync(good));
+
+        var committed = await window.PostAsync($"/staff/import?handler=Commit&id={id}", new FormUrlEncodedContent(
+            [new("mode", "valid-only"), new("__RequestVerificationToken", AntiforgeryToken(report))]));
+        var after = System.Net.WebUtility.HtmlDecode(await committed.ExpectAsync(HttpStatusCode.OK, "committing the valid rows through the page"));
+        Assert.Contains("已新建 1 份档案、更新 0 份，跳过 1 行有误的数据", after);
+        Assert.NotNull(await FindPersonAsync(good));
+
+        var talent = await App.ClientAsync(Roles.Talent);
+        var denied = await talent.GetAsync("/staff/import");
+        Assert.DoesNotContain("roster-upload-form", await denied.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task The_package_export_opens_with_MiniExcel_and_its_eligible_rows_match_the_package_API()
     {
