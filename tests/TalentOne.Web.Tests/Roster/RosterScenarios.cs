@@ -242,6 +242,7 @@ public abstract class RosterScenarios
         { "no-id-column", "缺少必填列“身份证号”" },
         { "no-header", "找不到表头" },
         { "empty", "没有数据行" },
+        { "too-many-rows", "数据超过 10000 行" },
     };
 
     private static byte[] BadFile(string kind)
@@ -266,6 +267,7 @@ public abstract class RosterScenarios
             }
             case "no-id-column": return Roster([["1", "张三", "13912345678", "衢州市"]], ["序号", "姓名", "手机号", "所在市"]);
             case "no-header": return Roster([["1", "张三"]], ["编号", "名字"]);
+            case "too-many-rows": return Roster(Enumerable.Range(0, 10_001).Select(i => new object?[] { null, "某人", "x", "13912345678", "衢州市" }), ["序号", "姓名", "身份证号", "手机号", "所在市"]);
             default: return Roster([]);
         }
     }
