@@ -183,7 +183,7 @@ public sealed class RosterImportService(TalentOneDb db, PersonalDataProtector pr
                 RowNumber = number, Action = action, Name = d.Name,
                 IdCipher = d.Id is { } i ? protector.Encrypt(i.Value) : null,
                 IdIndex = d.Id != null ? indexes[d] : null,
-                IdMasked = d.Id?.Masked,
+                IdMasked = d.Id?.Masked ?? d.Cells.GetValueOrDefault(idCol!.Letter),
                 MobileCipher = d.Mobile is { } mm ? protector.Encrypt(mm.Value) : null,
                 MobileMasked = d.Mobile?.Masked,
                 SubjectId = record?.Id, SubjectVersion = record?.Version, EmployerId = employerId, UpdateMobile = updateMobile,

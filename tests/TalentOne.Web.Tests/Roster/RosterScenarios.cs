@@ -32,7 +32,7 @@ public abstract class RosterScenarios
     ];
 
     /// <summary>One roster row in the order of <see cref="Headers"/>; dates may be DateTime (an Excel date) or text.</summary>
-    private static object?[] Person(string name, string id, string mobile, string city = "衢州市", string county = "柯城区",
+    internal static object?[] Person(string name, string id, string mobile, string city = "衢州市", string county = "柯城区",
         string education = "博士研究生", object? graduated = null, object? started = null, object? salary = null) =>
     [
         null, name, id, mobile, "衢州测试新材料有限公司", null, city, county, education, "是", "是",
@@ -40,7 +40,7 @@ public abstract class RosterScenarios
     ];
 
     /// <summary>An .xlsx file: a title row, the header row (row 2), then the rows (from row 3).</summary>
-    private static byte[] Roster(IEnumerable<object?[]> rows, string[]? headers = null)
+    internal static byte[] Roster(IEnumerable<object?[]> rows, string[]? headers = null)
     {
         headers ??= Headers;
         var table = new List<Dictionary<string, object?>>
@@ -78,10 +78,10 @@ public abstract class RosterScenarios
     private static Task<HttpResponseMessage> CommitAsync(HttpClient client, long id, string mode) =>
         client.PostJsonAsync($"/api/v1/roster/imports/{id}/commit", new JsonObject { ["mode"] = mode });
 
-    private static string NewId(int year = 1990) => TestAccounts.NewIdNumber(new DateOnly(year, 5, 17));
+    internal static string NewId(int year = 1990) => TestAccounts.NewIdNumber(new DateOnly(year, 5, 17));
 
     /// <summary>The same digits with a wrong check character.</summary>
-    private static string WithBadCheckDigit(string id)
+    internal static string WithBadCheckDigit(string id)
     {
         var wrong = "10X98765432".First(c => c != id[17]);
         return id[..17] + wrong;
