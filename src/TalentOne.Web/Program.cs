@@ -1,6 +1,7 @@
 using TalentOne.Data;
 using TalentOne.Web.Features.Accounts;
 using TalentOne.Web.Features.Catalog;
+using TalentOne.Web.Features.Codes;
 using TalentOne.Web.Features.Records;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
@@ -25,6 +26,7 @@ app.MapEligibilityApi();
 app.MapParametersApi();
 app.MapAccountsApi();
 app.MapRegistryApi();
+app.MapCodesApi();
 app.MapApiDocs();
 app.MapWebPages();
 
