@@ -143,6 +143,8 @@ public sealed class RegistryService(TalentOneDb db, PersonalDataProtector protec
         var errors = new List<ProfileError>();
         var changes = new List<FactRecord>();
         var now = clock.GetUtcNow();
+        // A certified category is changed by certification (or its expiry), never by the holder's own declaration.
+        var certified = by.Status == FactStatus.Declared ? await CertifiedFactsAsync(subject.Id, ct) : [];
         foreach (var (path, value) in facts)
         {
             if (!catalog.Schema.Facts.TryGetValue(path, out var def)) { errors.Add(new(path, $"未知字段“{path}”")); continue; }
@@ -155,6 +157,7 @@ public sealed class RegistryService(TalentOneDb db, PersonalDataProtector protec
             var sectionNode = profile[section] as JsonObject;
             var old = sectionNode?[name];
             if (JsonNode.DeepEquals(old, value)) continue;
+            if (certified.Contains(path)) { errors.Add(new(path, $"{def.Label}已经部门认定，不能自行修改；如有变化请重新申请认定")); continue; }
             if (sectionNode == null) profile[section] = sectionNode = new JsonObject();
             if (value == null) sectionNode.Remove(name);
             else sectionNode[name] = value.DeepClone();
@@ -194,6 +197,16 @@ public sealed class RegistryService(TalentOneDb db, PersonalDataProtector protec
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { throw new RegistryException("version", "档案已被他人修改，请刷新后重试", 409); }
         return changes;
+    }
+
+    /// <summary>Facts whose latest record is a certification.</summary>
+    private async Task<HashSet<string>> CertifiedFactsAsync(long subjectId, CancellationToken ct)
+    {
+        var rows = await db.FactRecords.AsNoTracking().Where(r => r.SubjectId == subjectId)
+            .OrderBy(r => r.Id).Select(r => new { r.Fact, r.Status }).ToListAsync(ct);
+        var latest = new Dictionary<string, FactStatus>(StringComparer.Ordinal);
+        foreach (var r in rows) latest[r.Fact] = r.Status;
+        return latest.Where(kv => kv.Value == FactStatus.Certified).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Each fact's current value with its latest provenance.</summary>

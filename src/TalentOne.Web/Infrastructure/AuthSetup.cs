@@ -48,6 +48,7 @@ public static class AuthSetup
             .AddPolicy(AccessPolicies.StaffOrOversight, p => p.RequireRole(Roles.Window, Roles.Reviewer, Roles.Admin, Roles.Auditor))
             .AddPolicy(AccessPolicies.Provider, p => p.RequireRole(Roles.Provider).RequireClaim(ProviderClaim));
         builder.Services.AddScoped<TalentOne.Web.Features.Accounts.PlatformSignIn>();
+        builder.Services.AddScoped<TalentOne.Web.Pages.Me.MyRecordLoader>();
         builder.Services.AddHostedService<RegistryStartup>();
         return builder;
     }

@@ -14,11 +14,6 @@ using TalentOne.Web.Infrastructure;
 
 namespace TalentOne.Web.Pages;
 
-/// <summary>A field of the navigator form: one fact of the profile. The form's input names are the fact paths.</summary>
-public sealed record FormField(string Path, string? Hint = null);
-
-public sealed record FormSection(string Title, IReadOnlyList<FormField> Fields);
-
 /// <summary>政策计算器: the common facts of a person as a form (or a profile JSON pasted or uploaded) → the package.</summary>
 public sealed class NavigatorModel(CatalogHolder holder, TimeProvider clock) : PageModel
 {
@@ -74,9 +69,9 @@ public sealed class NavigatorModel(CatalogHolder holder, TimeProvider clock) : P
 
     public PolicyCatalog? Catalog => holder.Current;
     /// <summary>What the person typed, by input name, so that nothing is lost when the form comes back with errors.</summary>
-    public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
-    public HashSet<string> Honours { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, List<string>> Errors { get; } = new(StringComparer.Ordinal);
+    public ProfileForm Form { get; } = new();
+    private Dictionary<string, string> Values => Form.Values;
+    public Dictionary<string, List<string>> Errors => Form.Errors;
     public Package? Result { get; private set; }
     public bool UsedJson { get; private set; }
 
@@ -91,9 +86,7 @@ public sealed class NavigatorModel(CatalogHolder holder, TimeProvider clock) : P
     {
         if (holder.Current is not { } catalog) return Page();
         var form = await Request.ReadFormAsync(ct);
-        foreach (var (key, value) in form)
-            if (key is not "__RequestVerificationToken" and not "person.honours" && value.ToString() is { Length: <= 20_000 } s) Values[key] = s.Trim();
-        foreach (var h in form["person.honours"]) if (h is { Length: > 0 }) Honours.Add(h);
+        Form.Read(form, catalog.Schema);
 
         var date = clock.Today();
         if (Values.GetValueOrDefault(DateField) is { Length: > 0 } ds
@@ -151,57 +144,25 @@ public sealed class NavigatorModel(CatalogHolder holder, TimeProvider clock) : P
         return Page();
     }
 
-    /// <summary>The profile JSON from the form: empty fields are left out (unknown), numbers are read here so that a
-    /// typing mistake is reported next to its field; everything else is checked by <see cref="ProfileReader"/>.</summary>
+    /// <summary>The profile JSON from the form: empty fields are left out (unknown).</summary>
     private JsonObject BuildProfile(ProfileSchema schema)
     {
         var root = new JsonObject { ["subject"] = new JsonObject { ["kind"] = "person" } };
-        JsonObject Section(string path)
+        foreach (var (path, value) in Form.Facts(schema, Sections.SelectMany(s => s.Fields)))
         {
-            var name = path[..path.IndexOf('.')];
-            if (root[name] is not JsonObject s) root[name] = s = new JsonObject();
-            return s;
-        }
-        foreach (var field in Sections.SelectMany(s => s.Fields))
-        {
-            if (!schema.Facts.TryGetValue(field.Path, out var fact)) continue;
-            var name = field.Path[(field.Path.IndexOf('.') + 1)..];
-            if (fact.Type.Base == BaseType.Set)
-            {
-                if (Honours.Count > 0 || Values.ContainsKey("honoursShown")) Section(field.Path)[name] = new JsonArray(Honours.Select(h => (JsonNode)h).ToArray());
-                continue;
-            }
-            if (Values.GetValueOrDefault(field.Path) is not { Length: > 0 } raw) continue;
-            switch (fact.Type.Base)
-            {
-                case BaseType.Bool:
-                    if (raw is "true" or "false") Section(field.Path)[name] = raw == "true";
-                    else AddError(field.Path, $"{fact.Label}请选择“是”或“否”");
-                    break;
-                case BaseType.Number:
-                    var cleaned = raw.Replace(",", "").Replace("，", "").Replace(" ", "");
-                    if (double.TryParse(cleaned, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) Section(field.Path)[name] = d;
-                    else AddError(field.Path, $"{fact.Label}应为数字");
-                    break;
-                default:
-                    Section(field.Path)[name] = raw;
-                    break;
-            }
+            if (value == null) continue;
+            var dot = path.IndexOf('.');
+            if (root[path[..dot]] is not JsonObject section) root[path[..dot]] = section = new JsonObject();
+            section[path[(dot + 1)..]] = value;
         }
         return root;
     }
 
-    private void AddError(string field, string message)
-    {
-        if (!Errors.TryGetValue(field, out var list)) Errors[field] = list = [];
-        list.Add(message);
-    }
+    private void AddError(string field, string message) => Form.AddError(field, message);
 
-    public string Value(string name) => Values.GetValueOrDefault(name) ?? "";
+    public string Value(string name) => Form.Value(name);
 
-    public IReadOnlyList<string> ErrorsFor(string name) => Errors.GetValueOrDefault(name) ?? [];
-
-    public static string Id(string path) => "f-" + path.Replace('.', '-');
+    public IReadOnlyList<string> ErrorsFor(string name) => Form.ErrorsFor(name);
 
     /// <summary>The profile's facts that the form does not show but that the result refers to.</summary>
     public IEnumerable<string> OtherErrors => Errors.Where(e => e.Key != DateField && e.Key != JsonField

@@ -15,7 +15,7 @@ namespace TalentOne.Web.Pages;
 [AllowAnonymous]
 public sealed class VerifyModel(CodeService codes, CatalogHolder holder, ServiceCatalogCache cache, TimeProvider clock) : PageModel
 {
-    public enum PageState { SignIn, NotProvider, Unavailable, UnknownProvider, Checked }
+    public enum PageState { SignIn, NotProvider, Unavailable, UnknownProvider, Enter, Checked }
 
     public PageState State { get; private set; }
     public ScanResult? Result { get; private set; }
@@ -32,9 +32,22 @@ public sealed class VerifyModel(CodeService codes, CatalogHolder holder, Service
         Services = CodesApi.Services(holder, cache);
         if (Services == null) { State = PageState.Unavailable; return; }
         if (CodesApi.ProviderOf(HttpContext, Services) is not { } provider) { State = PageState.UnknownProvider; return; }
+        // Opened from the menu, or a link pasted by hand (a scanner app may give the whole address).
+        var token = TokenFrom(t);
+        if (token == null) { State = PageState.Enter; return; }
         CheckedAt = clock.GetUtcNow();
-        Result = await codes.VerifyAsync(t?.Trim(), User.UserId(), provider, Services, ct);
+        Result = await codes.VerifyAsync(token, User.UserId(), provider, Services, ct);
         State = PageState.Checked;
+    }
+
+    /// <summary>The token itself, or the t parameter of a pasted verification address; null when nothing was given.</summary>
+    public static string? TokenFrom(string? input)
+    {
+        var text = input?.Trim();
+        if (string.IsNullOrEmpty(text)) return null;
+        if (text.Contains("t=", StringComparison.Ordinal) && Uri.TryCreate(text, UriKind.Absolute, out var uri))
+            return Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query).TryGetValue("t", out var v) && v.ToString().Length > 0 ? v.ToString() : text;
+        return text;
     }
 
     public static string China(DateTimeOffset t) => t.ToOffset(ChinaClock.Offset).ToString("yyyy年M月d日 HH:mm");

@@ -5,7 +5,7 @@ namespace TalentOne.Web.Features.Accounts;
 
 public enum SignInOutcome { Ok, Invalid, LockedOut, NeedsCode, BadCode }
 
-public sealed record SignInResult(SignInOutcome Outcome, PlatformUser? User, DateTimeOffset? LockedUntil)
+public sealed record SignInAnswer(SignInOutcome Outcome, PlatformUser? User, DateTimeOffset? LockedUntil)
 {
     /// <summary>What the person is told, in Chinese. An unknown user name and a wrong password read the same.</summary>
     public string Message => Outcome switch
@@ -24,7 +24,7 @@ public sealed record SignInResult(SignInOutcome Outcome, PlatformUser? User, Dat
 /// code from an authenticator app. The same rules for the login page and POST /api/v1/account/login.</summary>
 public sealed class PlatformSignIn(SignInManager<PlatformUser> signIn, UserManager<PlatformUser> users)
 {
-    public async Task<SignInResult> SignInAsync(string? userName, string? password, string? code)
+    public async Task<SignInAnswer> SignInAsync(string? userName, string? password, string? code)
     {
         var user = string.IsNullOrWhiteSpace(userName) ? null : await users.FindByNameAsync(userName.Trim());
         if (user == null || string.IsNullOrEmpty(password)) return new(SignInOutcome.Invalid, null, null);

@@ -97,7 +97,7 @@ public static class RecordsApi
             var indexes = new[] { protector.BlindIndex("id:" + upper), protector.BlindIndex("uscc:" + upper) };
             query = query.Where(s => indexes.Contains(s.IdentifierIndex) || s.Name.Contains(text));
         }
-        var list = await query.OrderByDescending(s => s.UpdatedAt).Take(100)
+        var list = await query.OrderByDescending(s => s.Id).Take(100)
             .Select(s => new { s.Id, s.Kind, s.Name, s.IdentifierMasked, s.City, s.UpdatedAt }).ToListAsync(ct);
         return TypedResults.Ok(list.Select(s => new RecordSummaryDto(s.Id, KindCode(s.Kind), s.Name, s.IdentifierMasked, s.City, s.UpdatedAt.ToString("O"))).ToList());
     }

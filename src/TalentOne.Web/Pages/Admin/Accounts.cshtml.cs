@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using TalentOne.Data;
+using TalentOne.Data.Registry;
+using TalentOne.Registry.Accounts;
+using TalentOne.Registry.Records;
+using TalentOne.Web.Infrastructure;
+
+namespace TalentOne.Web.Pages.Admin;
+
+/// <summary>账号管理: the talent office creates staff and service-provider accounts and lifts lockouts.</summary>
+[Authorize(Policy = AccessPolicies.Admin)]
+public sealed class AccountsModel(TalentOneDb db, AccountService accounts, UserManager<PlatformUser> users) : PageModel
+{
+    public sealed record Row(PlatformUser User, string Roles, bool LockedOut);
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public IReadOnlyList<Department> Departments { get; private set; } = [];
+    [BindProperty] public string? UserName { get; set; }
+    [BindProperty] public string? DisplayName { get; set; }
+    [BindProperty] public string? Role { get; set; }
+    [BindProperty] public string? DepartmentId { get; set; }
+    [BindProperty] public string? ProviderKind { get; set; }
+    [BindProperty] public string? Password { get; set; }
+    public Dictionary<string, List<string>> Errors { get; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        try
+        {
+            var user = await accounts.CreateStaffAsync(new StaffAccount(UserName ?? "", DisplayName ?? "", Role ?? "", DepartmentId, ProviderKind, Password ?? ""), User.UserId(), ct);
+            TempData["Flash"] = $"已创建账号 {user.UserName}（{TalentOne.Registry.Accounts.Roles.Label(Role!)}）";
+            return RedirectToPage();
+        }
+        catch (RegistryException re)
+        {
+            foreach (var e in re.Errors) (Errors.TryGetValue(e.Field, out var l) ? l : Errors[e.Field] = []).Add(e.Message);
+            await LoadAsync(ct);
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostUnlockAsync(string id)
+    {
+        if (await users.FindByIdAsync(id) is { } user)
+        {
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            TempData["Flash"] = $"已解除 {user.UserName} 的锁定";
+        }
+        return RedirectToPage();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Departments = await db.Departments.AsNoTracking().OrderBy(d => d.City).ThenBy(d => d.Kind).ToListAsync(ct);
+        var list = await db.Users.AsNoTracking().OrderBy(u => u.UserName).Take(500).ToListAsync(ct);
+        var rows = new List<Row>();
+        foreach (var u in list)
+            rows.Add(new Row(u, string.Join("、", (await users.GetRolesAsync(u)).Select(TalentOne.Registry.Accounts.Roles.Label)), u.LockoutEnd > DateTimeOffset.UtcNow));
+        Rows = rows;
+    }
+}
