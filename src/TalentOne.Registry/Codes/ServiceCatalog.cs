@@ -133,6 +133,9 @@ public static class ServiceCatalogLoader
         private readonly Binder _binder = new(catalog.Schema, catalog.Definitions.ToDictionary(d => d.Name, StringComparer.Ordinal),
             catalog.Parameters.Table.ByName, errors);
 
+        /// <summary>Provider kinds named by a service, even one with mistakes (so that one mistake gives one message).</summary>
+        private readonly HashSet<string> _referenced = new(StringComparer.Ordinal);
+
         private SourcePos Pos(YamlNode n) => new(file, (int)n.Start.Line, (int)n.Start.Column);
 
         private void Error(YamlNode n, string message) => errors.Add(new CatalogError(Pos(n), message));
@@ -259,7 +262,7 @@ public static class ServiceCatalogLoader
                     }
                 }
             else Error(root, "missing 'services' (a list)");
-            foreach (var p in providers.Values.Where(p => services.All(s => s.Provider != p.Id)))
+            foreach (var p in providers.Values.Where(p => !_referenced.Contains(p.Id)))
                 errors.Add(new CatalogError(p.Pos, $"provider kind '{p.Id}' has no service"));
 
             return new ServiceCatalog(catalog, file, providers, services, categories, personDefault, enterpriseDefault);
@@ -274,6 +277,7 @@ public static class ServiceCatalogLoader
                 Error(Get(m, "id")!, $"service id '{id}' must use lower-case letters, digits, '.', '_' and '-'");
             var title = Str(m, "title", what, true) ?? id;
             var provider = Str(m, "provider", what, true) ?? "";
+            _referenced.Add(provider);
             if (provider.Length > 0 && !providers.ContainsKey(provider))
                 Error(Get(m, "provider")!, $"{what}: unknown provider kind '{provider}' (declare it under providers: {string.Join(", ", providers.Keys)})");
             var holderText = Str(m, "holder", what) ?? "person";

@@ -214,7 +214,7 @@ public abstract class CodeScenarios
         await (await other.Client.GetAsync("/api/v1/me/code")).ExpectProblemAsync(HttpStatusCode.NotFound, "another holder reading 'my' code");
         await (await other.Client.GetAsync("/api/v1/me/code.png")).ExpectProblemAsync(HttpStatusCode.NotFound, "another holder reading 'my' code image");
         await (await other.Client.GetAsync($"/api/v1/subjects/{talent.SubjectId}/codes")).ExpectProblemAsync(HttpStatusCode.Forbidden, "a talent reading someone's codes");
-        var revoked = await (await other.Client.PostJsonAsync("/api/v1/me/code/revoke", new JsonObject())).ExpectJsonAsync(HttpStatusCode.OK, "another holder revoking");
+        var revoked = await (await other.Client.PostAsync("/api/v1/me/code/revoke", null)).ExpectJsonAsync(HttpStatusCode.OK, "another holder revoking (no body)");
         Http.That(revoked["revoked"]!.GetValue<int>() == 0, "revoking touches one's own codes only", revoked);
         await (await VerifyAsync(await ProviderAsync("hospital"), token)).ExpectJsonAsync(HttpStatusCode.OK, "the first holder's code is still valid");
         await (await App.CreateClient().GetAsync("/api/v1/me/code.png")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "the image without signing in");
