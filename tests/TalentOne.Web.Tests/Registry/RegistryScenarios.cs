@@ -208,10 +208,10 @@ public abstract class RegistryScenarios
         var hangzhou = await App.ClientAsync(Roles.Window, "hangzhou.hrss");
         var auditor = await App.ClientAsync(Roles.Auditor);
 
-        var found = JsonNode.Parse(await (await quzhou.GetAsync($"/api/v1/subjects?q={t.IdNumber}")).ExpectAsync(HttpStatusCode.OK, "searching by the full ID"))!.AsArray();
+        var found = JsonNode.Parse(await (await quzhou.PostJsonAsync("/api/v1/subjects/search", new JsonObject { ["q"] = t.IdNumber })).ExpectAsync(HttpStatusCode.OK, "searching by the full ID"))!.AsArray();
         Http.That(found.Count == 1 && found[0]!["id"]!.GetValue<long>() == t.SubjectId, "the full ID number finds the record", found);
         Assert.DoesNotContain(t.IdNumber, found.ToJsonString());
-        var none = JsonNode.Parse(await (await hangzhou.GetAsync($"/api/v1/subjects?q={t.IdNumber}")).ExpectAsync(HttpStatusCode.OK, "searching from Hangzhou"))!.AsArray();
+        var none = JsonNode.Parse(await (await hangzhou.PostJsonAsync("/api/v1/subjects/search", new JsonObject { ["q"] = t.IdNumber })).ExpectAsync(HttpStatusCode.OK, "searching from Hangzhou"))!.AsArray();
         Http.That(none.Count == 0, "a Hangzhou window does not find a Quzhou record", none);
         await (await hangzhou.GetAsync($"/api/v1/subjects/{t.SubjectId}")).ExpectAsync(HttpStatusCode.NotFound, "Hangzhou reading a Quzhou record");
 

@@ -30,6 +30,9 @@ public sealed record ChangeFactsRequest(Dictionary<string, JsonNode?>? Facts, in
 
 public sealed record RecordSummaryDto(long Id, string Kind, string Name, string IdentifierMasked, string? City, string UpdatedAt);
 
+/// <summary>Search text (a name, or a full ID number / credit code) and optionally the kind (person | enterprise).</summary>
+public sealed record SearchRequest(string? Q, string? Kind);
+
 public sealed record NewPersonByWindowRequest(string? Name, string? IdNumber, string? Mobile, Dictionary<string, JsonNode?>? Facts);
 
 /// <summary>The package of a record, with the eligible policies the holder has not applied for (未勾选但符合条件).</summary>
@@ -48,7 +51,8 @@ public static class RecordsApi
         me.MapGet("/package", MyPackage).WithSummary("我可享受的政策包（含未申报但符合条件的政策）");
 
         var staff = app.MapGroup("/api/v1/subjects").WithTags("档案管理");
-        staff.MapGet("/", Search).RequireAuthorization(AccessPolicies.StaffOrOversight).WithSummary("查找档案（姓名、完整身份证号或统一社会信用代码）");
+        staff.MapPost("/search", Search).RequireAuthorization(AccessPolicies.StaffOrOversight)
+            .WithSummary("查找档案（姓名、完整身份证号或统一社会信用代码）；用 POST，证件号码不出现在网址和访问日志中");
         staff.MapGet("/{id:long}", Get).RequireAuthorization(AccessPolicies.StaffOrOversight).WithSummary("一份档案");
         staff.MapGet("/{id:long}/history", History).RequireAuthorization(AccessPolicies.StaffOrOversight).WithSummary("一份档案的修改记录");
         staff.MapGet("/{id:long}/package", Package).RequireAuthorization(AccessPolicies.StaffOrOversight).WithSummary("一份档案的政策包");
@@ -84,8 +88,9 @@ public static class RecordsApi
         string? date, HttpContext http, TalentOneDb db, CatalogHolder holder, TimeProvider clock, CancellationToken ct) =>
         await PackageAsync(http.User.SubjectId()!.Value, date, db, holder, clock, ct);
 
-    private static async Task<Ok<List<RecordSummaryDto>>> Search(string? q, string? kind, HttpContext http, TalentOneDb db, PersonalDataProtector protector, CancellationToken ct)
+    private static async Task<Ok<List<RecordSummaryDto>>> Search(SearchRequest body, HttpContext http, TalentOneDb db, PersonalDataProtector protector, CancellationToken ct)
     {
+        var (q, kind) = (body.Q, body.Kind);
         var query = Scoped(db.Subjects.AsNoTracking(), http.User);
         if (kind is "person") query = query.Where(s => s.Kind == SubjectKind.Person);
         else if (kind is "enterprise") query = query.Where(s => s.Kind == SubjectKind.Enterprise);

@@ -17,7 +17,12 @@ public sealed class IndexModel(TalentOneDb db, PersonalDataProtector protector) 
     public IReadOnlyList<Subject> Results { get; private set; } = [];
     public string? ScopeCity { get; private set; }
 
-    public async Task OnGetAsync(string? q, CancellationToken ct)
+    public Task OnGetAsync(CancellationToken ct) => SearchAsync(null, ct);
+
+    /// <summary>Searching posts the text: a full ID number never appears in a URL, the browser history or access logs.</summary>
+    public Task OnPostAsync(string? q, CancellationToken ct) => SearchAsync(q, ct);
+
+    private async Task SearchAsync(string? q, CancellationToken ct)
     {
         Q = q?.Trim();
         ScopeCity = RecordsApi.ScopeCity(User);
