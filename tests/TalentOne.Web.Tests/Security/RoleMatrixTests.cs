@@ -63,6 +63,15 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/subjects/{id:long}/package"] = StaffOrOversight,
         ["POST /api/v1/subjects/{id:long}/facts"] = Staff,
         ["POST /api/v1/subjects/persons"] = Staff,
+        // talent and enterprise codes (the QR images /api/v1/me/code.png|.svg are skipped by Discover as file-like
+        // routes; CodeScenarios checks them)
+        ["POST /api/v1/me/code/"] = Holders,
+        ["GET /api/v1/me/code/"] = Holders,
+        ["POST /api/v1/me/code/revoke"] = Holders,
+        ["GET /api/v1/me/code/scans"] = Holders,
+        ["POST /api/v1/codes/verify"] = [Roles.Provider],
+        ["POST /api/v1/admin/codes/{codeId}/revoke"] = Admin,
+        ["GET /api/v1/subjects/{id:long}/codes"] = Oversight,
         // pages
         ["GET /"] = Everyone,
         ["GET /error"] = Everyone,
@@ -81,6 +90,9 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /me"] = Holders,
         ["GET /me/edit"] = Holders,
         ["GET /me/history"] = Holders,
+        ["GET /me/code"] = Holders,
+        // the scanning page: anonymous on purpose, it then shows only a sign-in prompt
+        ["GET /verify"] = Everyone,
         ["GET /staff"] = StaffOrOversight,
         ["GET /staff/records/{id:long}"] = StaffOrOversight,
         ["GET /admin"] = Oversight,
