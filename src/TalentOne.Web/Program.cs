@@ -1,6 +1,7 @@
 using TalentOne.Data;
 using TalentOne.Web.Features.Accounts;
 using TalentOne.Web.Features.Catalog;
+using TalentOne.Web.Features.Codes;
 using TalentOne.Web.Features.Records;
 using TalentOne.Web.Features.Roster;
 using TalentOne.Web.Features.Exports;
@@ -28,7 +29,11 @@ app.MapEligibilityApi();
 app.MapParametersApi();
 app.MapAccountsApi();
 app.MapRegistryApi();
+<<<<<<< HEAD
 app.MapRosterApi().MapPackageExports();
+=======
+app.MapCodesApi();
+>>>>>>> codes
 app.MapApiDocs();
 app.MapWebPages();
 

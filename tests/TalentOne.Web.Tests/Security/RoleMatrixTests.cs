@@ -74,6 +74,16 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["POST /api/v1/roster/imports/{id:long}/discard"] = RosterImporters,
         ["GET /api/v1/me/package.xlsx"] = Holders,
         ["GET /api/v1/subjects/{id:long}/package.xlsx"] = StaffOrOversight,
+        // talent and enterprise codes
+        ["GET /api/v1/me/code.png"] = Holders,
+        ["GET /api/v1/me/code.svg"] = Holders,
+        ["POST /api/v1/me/code/"] = Holders,
+        ["GET /api/v1/me/code/"] = Holders,
+        ["POST /api/v1/me/code/revoke"] = Holders,
+        ["GET /api/v1/me/code/scans"] = Holders,
+        ["POST /api/v1/codes/verify"] = [Roles.Provider],
+        ["POST /api/v1/admin/codes/{codeId}/revoke"] = Admin,
+        ["GET /api/v1/subjects/{id:long}/codes"] = Oversight,
         // pages
         ["GET /"] = Everyone,
         ["GET /error"] = Everyone,
@@ -92,6 +102,9 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /me"] = Holders,
         ["GET /me/edit"] = Holders,
         ["GET /me/history"] = Holders,
+        ["GET /me/code"] = Holders,
+        // the scanning page: anonymous on purpose, it then shows only a sign-in prompt
+        ["GET /verify"] = Everyone,
         ["GET /staff"] = StaffOrOversight,
         ["GET /staff/records/{id:long}"] = StaffOrOversight,
         ["GET /staff/import"] = RosterImporters,
@@ -173,8 +186,8 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         {
             var route = "/" + (e.RoutePattern.RawText ?? "").TrimStart('/');
             if (IsInfrastructure(route) || route.StartsWith("/_", StringComparison.Ordinal) || route.Contains("{**", StringComparison.Ordinal)) continue;
-            // Static files (css, js and their compressed copies) are public by nature.
-            if (System.Text.RegularExpressions.Regex.IsMatch(route, @"\.(css|js|gz|br|png|svg|ico|map)$")) continue;
+            // Static files (css, js and their compressed copies) are public by nature; API routes are never static.
+            if (!route.StartsWith("/api/", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(route, @"\.(css|js|gz|br|png|svg|ico|map)$")) continue;
             if (route == "/Index") continue; // the home page's second name
             if (e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>() is Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor)
             {
