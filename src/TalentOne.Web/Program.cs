@@ -29,11 +29,8 @@ app.MapEligibilityApi();
 app.MapParametersApi();
 app.MapAccountsApi();
 app.MapRegistryApi();
-<<<<<<< HEAD
 app.MapRosterApi().MapPackageExports();
-=======
 app.MapCodesApi();
->>>>>>> codes
 app.MapApiDocs();
 app.MapWebPages();
 
