@@ -32,6 +32,8 @@ public static class RegistrySetup
         s.AddSingleton(sp => new TalentCodeSigner(sp.GetRequiredService<PlatformKeys>().CodeSigning));
         s.AddScoped<RegistryService>();
         s.AddScoped<AccountService>();
+        s.AddScoped<CodeService>();
+        s.AddSingleton<ServiceCatalogCache>();
         return builder;
     }
 

@@ -2,7 +2,10 @@ using TalentOne.Data;
 using TalentOne.Web.Features.Accounts;
 using TalentOne.Web.Features.Catalog;
 using TalentOne.Web.Features.Certification;
+using TalentOne.Web.Features.Codes;
 using TalentOne.Web.Features.Records;
+using TalentOne.Web.Features.Roster;
+using TalentOne.Web.Features.Exports;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
 using TalentOne.Web.Infrastructure;
@@ -14,6 +17,7 @@ builder.AddTalentOneData();
 builder.AddCatalog();
 builder.AddPlatformAuth();
 builder.AddCertification();
+builder.AddRoster();
 
 var app = builder.Build();
 
@@ -28,6 +32,8 @@ app.MapParametersApi();
 app.MapAccountsApi();
 app.MapRegistryApi();
 app.MapCertificationApi();
+app.MapRosterApi().MapPackageExports();
+app.MapCodesApi();
 app.MapApiDocs();
 app.MapWebPages();
 

@@ -59,13 +59,17 @@ public sealed class AccountService(TalentOneDb db, UserManager<PlatformUser> use
     }
 
     /// <summary>A staff or service-provider account, created by an administrator (or the command line for the first one).</summary>
-    public async Task<PlatformUser> CreateStaffAsync(StaffAccount a, string? byUserId, CancellationToken ct)
+    /// <param name="providerKinds">The provider kinds of catalog/services.yaml (id → title); when given, a service
+    /// provider's kind must be one of them, since only those can verify codes.</param>
+    public async Task<PlatformUser> CreateStaffAsync(StaffAccount a, string? byUserId, CancellationToken ct, IReadOnlyDictionary<string, string>? providerKinds = null)
     {
         var errors = new List<ProfileError>();
         if (!Roles.Staff.Contains(a.Role)) errors.Add(new("role", $"角色应为 {string.Join("、", Roles.Staff.Select(r => $"{r}（{Roles.Label(r)}）"))} 之一"));
         if (a.Role is Roles.Reviewer or Roles.Window && string.IsNullOrEmpty(a.DepartmentId)) errors.Add(new("departmentId", $"{Roles.Label(a.Role)}必须归属一个部门"));
         if (a.DepartmentId is { Length: > 0 } dep && !await db.Departments.AnyAsync(d => d.Id == dep, ct)) errors.Add(new("departmentId", $"部门“{dep}”不存在"));
         if (a.Role == Roles.Provider && string.IsNullOrEmpty(a.ProviderKind)) errors.Add(new("providerKind", "服务机构账号必须注明机构类型"));
+        else if (a.Role == Roles.Provider && providerKinds != null && !providerKinds.ContainsKey(a.ProviderKind!))
+            errors.Add(new("providerKind", $"机构类型应为 {string.Join("、", providerKinds.Select(k => $"{k.Key}（{k.Value}）"))} 之一"));
         if (errors.Count > 0) throw new RegistryException(errors);
         var user = NewUser(a.UserName, a.DisplayName, byUserId);
         user.DepartmentId = string.IsNullOrEmpty(a.DepartmentId) ? null : a.DepartmentId;

@@ -30,6 +30,20 @@ public sealed class TalentCodeSigner(ECDsa key)
     public TokenCheck Check(string? token, DateTimeOffset now, out TalentCodeClaims? claims)
     {
         claims = null;
+        var check = Decode(token, out var c);
+        if (check != TokenCheck.Valid) return check;
+        if (now >= c!.ExpiresAt) return TokenCheck.Expired;
+        claims = c;
+        return TokenCheck.Valid;
+    }
+
+    /// <summary>The claims of a token whose signature verifies, expired or not: they can be trusted to name the code
+    /// (e.g. in the record of a scan that was refused because the code had expired).</summary>
+    public TalentCodeClaims? SignedClaims(string? token) => Decode(token, out var c) == TokenCheck.Valid ? c : null;
+
+    private TokenCheck Decode(string? token, out TalentCodeClaims? claims)
+    {
+        claims = null;
         var parts = (token ?? "").Split('.');
         if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) return TokenCheck.Malformed;
         byte[] payload, signature;
@@ -40,13 +54,9 @@ public sealed class TalentCodeSigner(ECDsa key)
         }
         catch (FormatException) { return TokenCheck.Malformed; }
         if (!key.VerifyData(Encoding.ASCII.GetBytes(parts[0]), signature, HashAlgorithmName.SHA256)) return TokenCheck.Tampered;
-        TalentCodeClaims? c;
-        try { c = JsonSerializer.Deserialize<TalentCodeClaims>(payload, Json); }
+        try { claims = JsonSerializer.Deserialize<TalentCodeClaims>(payload, Json); }
         catch (JsonException) { return TokenCheck.Malformed; }
-        if (c == null) return TokenCheck.Malformed;
-        if (now >= c.ExpiresAt) return TokenCheck.Expired;
-        claims = c;
-        return TokenCheck.Valid;
+        return claims == null ? TokenCheck.Malformed : TokenCheck.Valid;
     }
 
     /// <summary>The refusal a scanning page shows, in Chinese.</summary>

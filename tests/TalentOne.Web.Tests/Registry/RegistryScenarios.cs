@@ -278,6 +278,29 @@ public abstract class RegistryScenarios
         Http.That(record["id"]!.GetValue<long>() == e.SubjectId && record["kind"]!.GetValue<string>() == "enterprise", "both users act for one enterprise", record);
     }
 
+    [Fact]
+    public async Task The_talent_office_creates_staff_accounts_a_reviewer_needs_a_department_and_a_provider_a_known_kind()
+    {
+        var admin = await App.ClientAsync(Roles.Admin);
+        JsonObject Staff(string role, string? dep, string? kind) => new()
+        {
+            ["userName"] = TestAccounts.UniqueName(role), ["displayName"] = "测试", ["role"] = role, ["departmentId"] = dep, ["providerKind"] = kind, ["password"] = TestAccounts.Password,
+        };
+        var noDep = await (await admin.PostJsonAsync("/api/v1/admin/accounts/", Staff(Roles.Reviewer, null, null))).ExpectProblemAsync(HttpStatusCode.BadRequest, "a reviewer without a department");
+        Http.That(noDep["errors"]?["departmentId"] is JsonArray, "the department is named", noDep);
+        var badDep = await (await admin.PostJsonAsync("/api/v1/admin/accounts/", Staff(Roles.Reviewer, "atlantis.hrss", null))).ExpectProblemAsync(HttpStatusCode.BadRequest, "an unknown department");
+        Http.That(badDep["errors"]?["departmentId"] is JsonArray, "the department is named", badDep);
+        var badKind = await (await admin.PostJsonAsync("/api/v1/admin/accounts/", Staff(Roles.Provider, null, "astrologer"))).ExpectProblemAsync(HttpStatusCode.BadRequest, "an unknown provider kind");
+        Http.That(badKind["errors"]?["providerKind"]?.AsArray().Any(m => m!.GetValue<string>().Contains("hospital", StringComparison.Ordinal)) == true, "the known kinds are listed", badKind);
+        await (await admin.PostJsonAsync("/api/v1/admin/accounts/", Staff("superuser", null, null))).ExpectProblemAsync(HttpStatusCode.BadRequest, "an unknown role");
+        var reviewer = await (await admin.PostJsonAsync("/api/v1/admin/accounts/", Staff(Roles.Reviewer, "quzhou.talent_office", null))).ExpectJsonAsync(HttpStatusCode.Created, "a reviewer of the Quzhou talent office");
+        Http.That(reviewer["departmentId"]!.GetValue<string>() == "quzhou.talent_office" && reviewer["roles"]![0]!.GetValue<string>() == Roles.Reviewer, "the account has its role and department", reviewer);
+        await (await admin.PostJsonAsync("/api/v1/admin/accounts/", Staff(Roles.Provider, null, "hospital"))).ExpectAsync(HttpStatusCode.Created, "a hospital");
+        var departments = JsonNode.Parse(await (await App.CreateClient().GetAsync("/api/v1/departments")).ExpectAsync(HttpStatusCode.OK, "departments"))!.AsArray();
+        Http.That(departments.Any(d => d!["id"]!.GetValue<string>() == "quzhou.hrss" && d["name"]!.GetValue<string>() == "衢州市人力社保局")
+            && departments.Select(d => d!["city"]!.GetValue<string>()).Distinct().Count() == 11, "every one of the 11 cities has its departments", departments);
+    }
+
     private static StringContent Json(JsonNode body) => new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
 
     private async Task<PlatformUser> FindUserAsync(string userName)

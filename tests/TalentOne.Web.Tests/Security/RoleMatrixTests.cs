@@ -24,6 +24,7 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
     private static readonly string[] StaffOrOversight = [Roles.Window, Roles.Reviewer, Roles.Admin, Roles.Auditor];
     private static readonly string[] Oversight = [Roles.Admin, Roles.Auditor];
     private static readonly string[] Admin = [Roles.Admin];
+    private static readonly string[] RosterImporters = [Roles.Window, Roles.Admin];
 
     /// <summary>"METHOD /route" (the route template as registered) → who may use it.</summary>
     private static readonly Dictionary<string, string[]> Matrix = new(StringComparer.Ordinal)
@@ -73,6 +74,26 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/certification/queue"] = [Roles.Reviewer, .. Oversight],
         ["POST /api/v1/certification/applications/{id:long}/decision"] = [Roles.Reviewer],
         ["GET /api/v1/certification/evidence/{id:long}"] = SignedIn,
+        // roster import and package export (docs/roster-import.md)
+        ["GET /api/v1/roster/template.xlsx"] = RosterImporters,
+        ["GET /api/v1/roster/imports"] = RosterImporters,
+        ["POST /api/v1/roster/imports"] = RosterImporters,
+        ["GET /api/v1/roster/imports/{id:long}"] = RosterImporters,
+        ["GET /api/v1/roster/imports/{id:long}/report.xlsx"] = RosterImporters,
+        ["POST /api/v1/roster/imports/{id:long}/commit"] = RosterImporters,
+        ["POST /api/v1/roster/imports/{id:long}/discard"] = RosterImporters,
+        ["GET /api/v1/me/package.xlsx"] = Holders,
+        ["GET /api/v1/subjects/{id:long}/package.xlsx"] = StaffOrOversight,
+        // talent and enterprise codes
+        ["GET /api/v1/me/code.png"] = Holders,
+        ["GET /api/v1/me/code.svg"] = Holders,
+        ["POST /api/v1/me/code/"] = Holders,
+        ["GET /api/v1/me/code/"] = Holders,
+        ["POST /api/v1/me/code/revoke"] = Holders,
+        ["GET /api/v1/me/code/scans"] = Holders,
+        ["POST /api/v1/codes/verify"] = [Roles.Provider],
+        ["POST /api/v1/admin/codes/{codeId}/revoke"] = Admin,
+        ["GET /api/v1/subjects/{id:long}/codes"] = Oversight,
         // pages
         ["GET /"] = Everyone,
         ["GET /error"] = Everyone,
@@ -94,8 +115,12 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /me/certification"] = Holders,
         ["GET /review/certifications"] = [Roles.Reviewer, .. Oversight],
         ["GET /review/certifications/{id:long}"] = [Roles.Reviewer, .. Oversight],
+        ["GET /me/code"] = Holders,
+        // the scanning page: anonymous on purpose, it then shows only a sign-in prompt
+        ["GET /verify"] = Everyone,
         ["GET /staff"] = StaffOrOversight,
         ["GET /staff/records/{id:long}"] = StaffOrOversight,
+        ["GET /staff/import"] = RosterImporters,
         ["GET /admin"] = Oversight,
         ["GET /admin/accounts"] = Admin,
     };
@@ -174,8 +199,8 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         {
             var route = "/" + (e.RoutePattern.RawText ?? "").TrimStart('/');
             if (IsInfrastructure(route) || route.StartsWith("/_", StringComparison.Ordinal) || route.Contains("{**", StringComparison.Ordinal)) continue;
-            // Static files (css, js and their compressed copies) are public by nature.
-            if (System.Text.RegularExpressions.Regex.IsMatch(route, @"\.(css|js|gz|br|png|svg|ico|map)$")) continue;
+            // Static files (css, js and their compressed copies) are public by nature; API routes are never static.
+            if (!route.StartsWith("/api/", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(route, @"\.(css|js|gz|br|png|svg|ico|map)$")) continue;
             if (route == "/Index") continue; // the home page's second name
             if (e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>() is Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor)
             {

@@ -60,6 +60,12 @@ public static class AccountsApi
         };
     }
 
+    /// <summary>The provider kinds of catalog/services.yaml, id → title (empty when the catalog or the file is missing).</summary>
+    public static IReadOnlyDictionary<string, string> ProviderKinds(CatalogHolder holder, TalentOne.Registry.Codes.ServiceCatalogCache services) =>
+        holder.Current is { } catalog && services.For(catalog, out _) is { } s
+            ? s.Providers.ToDictionary(p => p.Key, p => p.Value.Title)
+            : new Dictionary<string, string>();
+
     private static async Task<NoContent> Logout(SignInManager<PlatformUser> signIn)
     {
         await signIn.SignOutAsync();
@@ -156,12 +162,13 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Created<AccountDto>, ValidationProblem, ProblemHttpResult>> CreateStaff(
-        CreateStaffRequest body, HttpContext http, AccountService accounts, UserManager<PlatformUser> users, CancellationToken ct)
+        CreateStaffRequest body, HttpContext http, AccountService accounts, UserManager<PlatformUser> users, CatalogHolder holder,
+        TalentOne.Registry.Codes.ServiceCatalogCache services, CancellationToken ct)
     {
         try
         {
             var user = await accounts.CreateStaffAsync(new StaffAccount(body.UserName ?? "", body.DisplayName ?? "", body.Role ?? "",
-                body.DepartmentId, body.ProviderKind, body.Password ?? ""), http.User.UserId(), ct);
+                body.DepartmentId, body.ProviderKind, body.Password ?? ""), http.User.UserId(), ct, ProviderKinds(holder, services));
             return TypedResults.Created($"/api/v1/admin/accounts/{user.Id}", await DtoAsync(user, users));
         }
         catch (RegistryException re) { return Refused(re); }

@@ -13,12 +13,14 @@ namespace TalentOne.Web.Pages.Admin;
 
 /// <summary>账号管理: the talent office creates staff and service-provider accounts and lifts lockouts.</summary>
 [Authorize(Policy = AccessPolicies.Admin)]
-public sealed class AccountsModel(TalentOneDb db, AccountService accounts, UserManager<PlatformUser> users) : PageModel
+public sealed class AccountsModel(TalentOneDb db, AccountService accounts, UserManager<PlatformUser> users,
+    TalentOne.Web.Features.Catalog.CatalogHolder holder, TalentOne.Registry.Codes.ServiceCatalogCache services) : PageModel
 {
     public sealed record Row(PlatformUser User, string Roles, bool LockedOut);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public IReadOnlyList<Department> Departments { get; private set; } = [];
+    public IReadOnlyDictionary<string, string> ProviderKinds => TalentOne.Web.Features.Accounts.AccountsApi.ProviderKinds(holder, services);
     [BindProperty] public string? UserName { get; set; }
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Role { get; set; }
@@ -33,7 +35,7 @@ public sealed class AccountsModel(TalentOneDb db, AccountService accounts, UserM
     {
         try
         {
-            var user = await accounts.CreateStaffAsync(new StaffAccount(UserName ?? "", DisplayName ?? "", Role ?? "", DepartmentId, ProviderKind, Password ?? ""), User.UserId(), ct);
+            var user = await accounts.CreateStaffAsync(new StaffAccount(UserName ?? "", DisplayName ?? "", Role ?? "", DepartmentId, ProviderKind, Password ?? ""), User.UserId(), ct, ProviderKinds);
             TempData["Flash"] = $"已创建账号 {user.UserName}（{TalentOne.Registry.Accounts.Roles.Label(Role!)}）";
             return RedirectToPage();
         }
