@@ -18,12 +18,18 @@ public static class TestAccounts
     public static string UniqueName(string prefix) => $"{prefix}{Interlocked.Increment(ref _sequence)}x{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>A valid resident ID number (GB 11643) for someone born on <paramref name="birth"/>, unique per call.</summary>
-    public static string NewIdNumber(DateOnly birth, string area = "330802")
+    public static string NewIdNumber(DateOnly birth, string? area = null)
     {
-        var serial = (Interlocked.Increment(ref _sequence) * 7 + Random.Shared.Next(1000)) % 1000;
-        var first17 = $"{area}{birth:yyyyMMdd}{serial:000}";
+        // Unique within the test run: the sequence gives the serial (000–999) and, beyond that, the area code.
+        var n = Interlocked.Increment(ref _idSequence);
+        var first17 = $"{area ?? Areas[n / 1000 % Areas.Length]}{birth:yyyyMMdd}{n % 1000:000}";
         return first17 + ResidentId.CheckCharacter(first17);
     }
+
+    private static int _idSequence = Random.Shared.Next(1000);
+
+    /// <summary>Zhejiang county-level area codes (GB/T 2260).</summary>
+    private static readonly string[] Areas = ["330802", "330803", "330822", "330824", "330825", "330881", "330102", "330106", "330110", "330203"];
 
     public static string NewMobile() => "139" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -45,6 +45,7 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn, UserManager<P
         {
             Registry.Accounts.Roles.Talent or Registry.Accounts.Roles.Enterprise => "/me",
             Registry.Accounts.Roles.Provider => "/verify",
+            Registry.Accounts.Roles.Reviewer => "/review/certifications",
             Registry.Accounts.Roles.Admin => "/admin",
             Registry.Accounts.Roles.Auditor => "/admin",
             _ => "/staff",
