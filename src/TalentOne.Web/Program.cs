@@ -4,6 +4,7 @@ using TalentOne.Web.Features.Catalog;
 using TalentOne.Web.Features.Records;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
+using TalentOne.Web.Features.Sweeps;
 using TalentOne.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ builder.AddWebPlatform();
 builder.AddTalentOneData();
 builder.AddCatalog();
 builder.AddPlatformAuth();
+builder.AddSweeps();
 
 var app = builder.Build();
 
@@ -25,6 +27,7 @@ app.MapEligibilityApi();
 app.MapParametersApi();
 app.MapAccountsApi();
 app.MapRegistryApi();
+app.MapSweepsApi();
 app.MapApiDocs();
 app.MapWebPages();
 
