@@ -38,10 +38,12 @@ public sealed class SweepBusyException() : InvalidOperationException("已有一�
 /// rest, and the unique index on notices makes a second notice for the same grant impossible.</summary>
 public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeProvider clock)
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
+    // one sweep at a time per database (per process)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new();
+    private SemaphoreSlim Gate => Gates.GetOrAdd(settings.ConnectionString, _ => new SemaphoreSlim(1, 1));
 
-    /// <summary>True while a sweep runs in this process.</summary>
-    public static bool Busy => Gate.CurrentCount == 0;
+    /// <summary>True while a sweep of this database runs in this process.</summary>
+    public static bool IsBusy(DatabaseSettings settings) => Gates.TryGetValue(settings.ConnectionString, out var g) && g.CurrentCount == 0;
 
     public async Task<SweepRun> RunAsync(PolicyCatalog catalog, DateOnly asOf, SweepRunOptions? options = null,
         IProgress<SweepProgress>? progress = null, CancellationToken ct = default)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TalentOne.Data;
 using TalentOne.Data.Sweeps;
 using TalentOne.Registry.Notices;
 using TalentOne.Registry.Sweeps;
@@ -33,7 +34,7 @@ public sealed record SweepSchedule(bool SweepEnabled, TimeOnly DailyAt, bool Dis
 
 /// <summary>Starts sweeps off the request: the run's id is known at once, the run itself continues in the background
 /// (one at a time per process; a second request while one runs is refused).</summary>
-public sealed class SweepLauncher(IServiceScopeFactory scopes, CatalogHolder holder, IHostApplicationLifetime lifetime, ILogger<SweepLauncher> log)
+public sealed class SweepLauncher(IServiceScopeFactory scopes, CatalogHolder holder, DatabaseSettings settings, IHostApplicationLifetime lifetime, ILogger<SweepLauncher> log)
 {
     public sealed record Started(long RunId, Task<SweepRun> Completion);
 
@@ -41,7 +42,7 @@ public sealed class SweepLauncher(IServiceScopeFactory scopes, CatalogHolder hol
     public async Task<Started> StartAsync(DateOnly asOf, string trigger, string? startedBy)
     {
         var catalog = holder.Current ?? throw new InvalidOperationException("catalog unavailable");
-        if (SweepRunner.Busy) throw new SweepBusyException();
+        if (SweepRunner.IsBusy(settings)) throw new SweepBusyException();
         var id = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var completion = Task.Run(async () =>
         {
