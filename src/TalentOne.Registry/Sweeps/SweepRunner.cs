@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,9 @@ public sealed record SweepRunOptions
     public Action<long>? Started { get; init; }
 }
 
-public sealed record SweepProgress(long RunId, int Processed, int Total, int NewlyEligible, int NoLongerEligible, int RemindersScheduled, int NoticesEnqueued);
+/// <summary>A sweep's progress after a batch committed, with the time each stage has spent so far (the stages overlap).</summary>
+public sealed record SweepProgress(long RunId, int Processed, int Total, int NewlyEligible, int NoLongerEligible, int RemindersScheduled, int NoticesEnqueued,
+    TimeSpan Reading, TimeSpan Evaluating, TimeSpan Writing);
 
 /// <summary>Another sweep is running in this process.</summary>
 public sealed class SweepBusyException() : InvalidOperationException("已有一次巡检正在进行，请等它完成后再试");
@@ -112,7 +115,9 @@ public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeP
                 long after = 0;
                 for (int number = 1; ; number++)
                 {
+                    long t0 = Stopwatch.GetTimestamp();
                     var rows = await store.ReadAsync(after, size, ct);
+                    work.Reading += Stopwatch.GetElapsedTime(t0);
                     if (rows.Count == 0) break;
                     foreach (var runId in rows.Where(r => r.StateRunId is { } id && !work.Maps.ContainsKey(id)).Select(r => r.StateRunId!.Value).Distinct().ToList())
                         work.Maps[runId] = work.MapFrom(await store.PolicyIdsOfRunAsync(runId, ct));
@@ -130,7 +135,12 @@ public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeP
             try
             {
                 await foreach (var (number, rows) in read.Reader.ReadAllAsync(ct))
-                    await evaluated.Writer.WriteAsync(work.Evaluate(number, rows, options.DegreeOfParallelism, ct), ct);
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    var batch = work.Evaluate(number, rows, options.DegreeOfParallelism, ct);
+                    work.Evaluating += Stopwatch.GetElapsedTime(t0);
+                    await evaluated.Writer.WriteAsync(batch, ct);
+                }
                 evaluated.Writer.Complete();
             }
             catch (Exception e) { evaluated.Writer.Complete(e); throw; }
@@ -140,7 +150,9 @@ public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeP
         {
             await foreach (var batch in evaluated.Reader.ReadAllAsync(ct))
             {
+                long t0 = Stopwatch.GetTimestamp();
                 var written = await store.WriteAsync(work.Run.Id, work.AsOf, work.Now, batch, w => work.CountersAfter(batch, w), options.BeforeCommit, ct);
+                work.Writing += Stopwatch.GetElapsedTime(t0);
                 work.Commit(batch, written);
                 progress?.Report(work.Progress());
             }
@@ -291,7 +303,10 @@ public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeP
             _notices += w.NoticesInserted;
         }
 
-        public SweepProgress Progress() => new(Run.Id, _processed, Run.SubjectsTotal, _newlyTotal, _noLongerTotal, _remindersTotal, _notices);
+        public TimeSpan Reading, Evaluating, Writing;
+
+        public SweepProgress Progress() => new(Run.Id, _processed, Run.SubjectsTotal, _newlyTotal, _noLongerTotal, _remindersTotal, _notices,
+            Reading, Evaluating, Writing);
 
         public void CopyCounters(SweepRun run)
         {
