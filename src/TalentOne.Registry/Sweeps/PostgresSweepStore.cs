@@ -6,6 +6,7 @@ namespace TalentOne.Registry.Sweeps;
 /// <summary>PostgreSQL: one connection reads while another writes (so reading the next batch overlaps writing this
 /// one); a batch is copied in binary into temporary tables (ON COMMIT DELETE ROWS) and inserted from there with
 /// ON CONFLICT, all in one transaction.</summary>
+/// <remarks>Rows go into COPY with the synchronous writer (buffered; far cheaper per value than awaiting each).</remarks>
 internal sealed class PostgresSweepStore(string connectionString) : SweepStore
 {
     private readonly NpgsqlConnection _read = new(connectionString);
@@ -32,7 +33,7 @@ internal sealed class PostgresSweepStore(string connectionString) : SweepStore
 
     public override async Task<List<SubjectRow>> ReadAsync(long afterId, int size, CancellationToken ct)
     {
-        await using var c = Command(_read, null, ReadSql);
+        await using var c = Command(_read, null, ReadSql("convert_to(s.\"ProfileJson\", 'UTF8')"));
         Param(c, "after", afterId);
         Param(c, "size", size);
         return await ReadRowsAsync(c, size, ct);
@@ -55,10 +56,10 @@ internal sealed class PostgresSweepStore(string connectionString) : SweepStore
             {
                 foreach (var s in batch.States)
                 {
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(s.SubjectId, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(s.Eligible, NpgsqlDbType.Bytea, ct);
-                    await copy.WriteAsync(s.Nearly, NpgsqlDbType.Bytea, ct);
+                    copy.StartRow();
+                    copy.Write(s.SubjectId, NpgsqlDbType.Bigint);
+                    copy.Write(s.Eligible, NpgsqlDbType.Bytea);
+                    copy.Write(s.Nearly, NpgsqlDbType.Bytea);
                 }
                 await copy.CompleteAsync(ct);
             }
@@ -78,13 +79,13 @@ internal sealed class PostgresSweepStore(string connectionString) : SweepStore
                 "COPY eligibility_changes (\"RunId\", \"SubjectId\", \"PolicyId\", \"Kind\", \"Amount\", \"EligibleOn\") FROM STDIN (FORMAT BINARY)", ct);
             foreach (var c in batch.Changes)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(c.SubjectId, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(c.PolicyId, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(c.Kind, NpgsqlDbType.Varchar, ct);
-                if (c.Amount is { } a) await copy.WriteAsync(a, NpgsqlDbType.Double, ct); else await copy.WriteNullAsync(ct);
-                if (c.EligibleOn is { } d) await copy.WriteAsync(d, NpgsqlDbType.Date, ct); else await copy.WriteNullAsync(ct);
+                copy.StartRow();
+                copy.Write(runId, NpgsqlDbType.Bigint);
+                copy.Write(c.SubjectId, NpgsqlDbType.Bigint);
+                copy.Write(c.PolicyId, NpgsqlDbType.Varchar);
+                copy.Write(c.Kind, NpgsqlDbType.Varchar);
+                if (c.Amount is { } a) copy.Write(a, NpgsqlDbType.Double); else copy.WriteNull();
+                if (c.EligibleOn is { } d) copy.Write(d, NpgsqlDbType.Date); else copy.WriteNull();
             }
             await copy.CompleteAsync(ct);
         }
@@ -96,9 +97,9 @@ internal sealed class PostgresSweepStore(string connectionString) : SweepStore
             {
                 foreach (var w in batch.Withdrawals)
                 {
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(w.SubjectId, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(w.PolicyId, NpgsqlDbType.Text, ct);
+                    copy.StartRow();
+                    copy.Write(w.SubjectId, NpgsqlDbType.Bigint);
+                    copy.Write(w.PolicyId, NpgsqlDbType.Text);
                 }
                 await copy.CompleteAsync(ct);
             }
@@ -120,16 +121,16 @@ internal sealed class PostgresSweepStore(string connectionString) : SweepStore
             {
                 foreach (var n in batch.Notices)
                 {
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(n.SubjectId, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(n.PolicyId, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(n.GrantKey, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(n.Kind, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(n.Title, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(n.Body, NpgsqlDbType.Text, ct);
-                    if (n.Amount is { } a) await copy.WriteAsync(a, NpgsqlDbType.Double, ct); else await copy.WriteNullAsync(ct);
-                    if (n.NotBefore is { } d) await copy.WriteAsync(d, NpgsqlDbType.Date, ct); else await copy.WriteNullAsync(ct);
-                    await copy.WriteAsync(n.NextAttemptAt, NpgsqlDbType.TimestampTz, ct);
+                    copy.StartRow();
+                    copy.Write(n.SubjectId, NpgsqlDbType.Bigint);
+                    copy.Write(n.PolicyId, NpgsqlDbType.Text);
+                    copy.Write(n.GrantKey, NpgsqlDbType.Text);
+                    copy.Write(n.Kind, NpgsqlDbType.Text);
+                    copy.Write(n.Title, NpgsqlDbType.Text);
+                    copy.Write(n.Body, NpgsqlDbType.Text);
+                    if (n.Amount is { } a) copy.Write(a, NpgsqlDbType.Double); else copy.WriteNull();
+                    if (n.NotBefore is { } d) copy.Write(d, NpgsqlDbType.Date); else copy.WriteNull();
+                    copy.Write(n.NextAttemptAt, NpgsqlDbType.TimestampTz);
                 }
                 await copy.CompleteAsync(ct);
             }

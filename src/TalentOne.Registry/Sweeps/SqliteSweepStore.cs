@@ -26,7 +26,7 @@ internal sealed class SqliteSweepStore(string connectionString) : SweepStore
 
     public override async Task<List<SubjectRow>> ReadAsync(long afterId, int size, CancellationToken ct)
     {
-        await using var c = Command(_read, null, ReadSql);
+        await using var c = Command(_read, null, ReadSql("CAST(s.\"ProfileJson\" AS BLOB)"));
         Param(c, "@after", afterId);
         Param(c, "@size", size);
         return await ReadRowsAsync(c, size, ct);

@@ -166,6 +166,8 @@ public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeP
         }
     }
 
+    private static readonly JsonDocumentOptions ProfileJsonOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     /// <summary>One run's catalog, counters and the bit maps of earlier runs.</summary>
     private sealed class Work(PolicyCatalog catalog, DateOnly asOf, SweepRun run, DateTimeOffset now)
     {
@@ -220,8 +222,13 @@ public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeP
         {
             Package package;
             ProfileRow profile;
-            try { profile = ProfileReader.Read(Catalog, s.ProfileJson, AsOf); package = Evaluator.Evaluate(Catalog, profile, AsOf); }
-            catch (ProfileException) { return null; } // a stored profile the current schema no longer reads: left as it was
+            try
+            {
+                using (var json = JsonDocument.Parse(s.ProfileUtf8, ProfileJsonOptions)) profile = ProfileReader.Read(Catalog, json.RootElement, AsOf);
+                package = Evaluator.Evaluate(Catalog, profile, AsOf);
+            }
+            // a stored profile the current schema no longer reads: left as it was
+            catch (Exception e) when (e is ProfileException or JsonException) { return null; }
             var eligible = new byte[_bytes];
             var nearly = new byte[_bytes];
             foreach (var r in package.Results)

@@ -4,8 +4,9 @@ using TalentOne.Data.Registry;
 
 namespace TalentOne.Registry.Sweeps;
 
-/// <summary>A registered subject with the state the previous sweeps left for it.</summary>
-public sealed record SubjectRow(long Id, SubjectKind Kind, string ProfileJson, long? StateRunId, byte[]? Eligible, byte[]? Nearly);
+/// <summary>A registered subject with the state the previous sweeps left for it; the profile as UTF-8 JSON (parsed
+/// without ever becoming a string).</summary>
+public sealed record SubjectRow(long Id, SubjectKind Kind, byte[] ProfileUtf8, long? StateRunId, byte[]? Eligible, byte[]? Nearly);
 
 public sealed record StateRow(long SubjectId, byte[] Eligible, byte[] Nearly);
 
@@ -81,8 +82,10 @@ public abstract class SweepStore : IAsyncDisposable
         return p;
     }
 
-    protected const string ReadSql = """
-        SELECT s."Id", s."Kind", s."ProfileJson", st."RunId", st."Eligible", st."Nearly"
+    /// <summary>The next batch of subjects with their state; <paramref name="utf8Profile"/> is the provider's expression for the
+    /// profile as UTF-8 bytes.</summary>
+    protected static string ReadSql(string utf8Profile) => $"""
+        SELECT s."Id", s."Kind", {utf8Profile}, st."RunId", st."Eligible", st."Nearly"
         FROM subjects s LEFT JOIN sweep_states st ON st."SubjectId" = s."Id"
         WHERE s."Id" > @after ORDER BY s."Id" LIMIT @size
         """;
@@ -111,7 +114,7 @@ public abstract class SweepStore : IAsyncDisposable
         var rows = new List<SubjectRow>(size);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            rows.Add(new SubjectRow(r.GetInt64(0), (SubjectKind)r.GetInt32(1), r.GetString(2),
+            rows.Add(new SubjectRow(r.GetInt64(0), (SubjectKind)r.GetInt32(1), (byte[])r.GetValue(2),
                 r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? null : (byte[])r.GetValue(4), r.IsDBNull(5) ? null : (byte[])r.GetValue(5)));
         return rows;
     }
