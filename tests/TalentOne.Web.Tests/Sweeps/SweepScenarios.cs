@@ -339,6 +339,39 @@ public abstract class SweepScenarios
         That(gateway.Calls[notice.Id] == 3 && SmsLines(talent.SubjectId).Count == 0, "never tried again");
     }
 
+    private static async Task<string> HtmlAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        return WebUtility.HtmlDecode(await response.ExpectAsync(HttpStatusCode.OK, $"GET {url}"));
+    }
+
+    [Fact]
+    public async Task The_pages_show_the_sweeps_to_the_talent_office_and_auditors_and_the_messages_to_their_holder()
+    {
+        var (policy, test) = EligibleCase();
+        var talent = await TalentWithProfileAsync(test.ProfileJson);
+        var run = await SweepAsync(test.Date);
+        await DispatchAsync(ManualClock.China(test.Date, 11));
+        var masked = talent.Mobile[..3] + "****" + talent.Mobile[^4..];
+
+        var admin = await App.ClientAsync(Roles.Admin);
+        var history = await HtmlAsync(admin, "/admin/sweeps");
+        That(history.Contains("开始巡检") && history.Contains($"href=\"/admin/sweeps/{run.Id}\""), "the administrator sees the history and the run-now form");
+        var auditor = await App.ClientAsync(Roles.Auditor);
+        var audited = await HtmlAsync(auditor, "/admin/sweeps");
+        That(!audited.Contains("开始巡检") && audited.Contains($"href=\"/admin/sweeps/{run.Id}\""), "an auditor sees the history without the form");
+        var detail = await HtmlAsync(auditor, $"/admin/sweeps/{run.Id}?policy={policy.Id}");
+        That(detail.Contains(policy.Title) && detail.Contains(masked) && !detail.Contains(talent.Mobile) && !detail.Contains(talent.IdNumber) && detail.Contains("已发送"),
+            "the run's page lists the policy by title and the person notified, masked, with the channels' status");
+
+        var denied = await talent.Client.GetAsync("/admin/sweeps");
+        That(denied.RequestMessage!.RequestUri!.AbsolutePath == "/account/denied" || denied.StatusCode == HttpStatusCode.Forbidden,
+            $"a talent is turned away from the sweeps page, got {denied.StatusCode} at {denied.RequestMessage.RequestUri}");
+        var inbox = await HtmlAsync(talent.Client, "/me/messages");
+        var body = (await NoticesAsync(talent.SubjectId, policy.Id)).Single().Body;
+        That(inbox.Contains("消息中心") && inbox.Contains(body), "the talent reads the message in the message centre");
+    }
+
     [Fact]
     public async Task Only_the_talent_office_runs_sweeps_and_auditors_read_what_they_found_with_people_masked()
     {
