@@ -51,11 +51,19 @@ public static class RegistrySweepBench
         Console.WriteLine($"VACUUM ANALYZE in {sw.Elapsed.TotalSeconds:F1} s; subjects table {await pg.ScalarAsync(cs, "SELECT pg_size_pretty(pg_total_relation_size('subjects'))")}");
 
         var results = new List<JsonElement>();
+        var cpu = new List<string>();
         foreach (var date in new[] { first, second })
         {
             Report.WaitForQuietMachine($"registry sweep {date:yyyy-MM-dd}", maxSeconds: 60);
-            results.Add(await ChildAsync(cs, date, batch));
-            Report.MeasurementDone();
+            var machine0 = MachineCpu();
+            double pg0 = pg.CpuSeconds();
+            var result = await ChildAsync(cs, date, batch);
+            var machine1 = MachineCpu();
+            double pgSeconds = pg.CpuSeconds() - pg0, own = result.GetProperty("cpuSeconds").GetDouble();
+            double capacity = (machine1.Total - machine0.Total) / 100.0, busy = (machine1.Busy - machine0.Busy) / 100.0; // USER_HZ = 100
+            results.Add(result);
+            cpu.Add($"CPU while sweeping as of {date:yyyy-MM-dd}: {capacity:F0} core-seconds available, sweep process {own:F1} s, PostgreSQL {pgSeconds:F1} s, " +
+                $"everything else {Math.Max(0, busy - own - pgSeconds):F1} s ({Math.Max(0, busy - own - pgSeconds) / capacity:P0} of the machine)");
         }
         var sizes = await pg.ScalarAsync(cs, """
             SELECT string_agg(relname || ' ' || pg_size_pretty(pg_total_relation_size(oid)), ', ' ORDER BY relname)
@@ -70,6 +78,7 @@ public static class RegistrySweepBench
                 $"{r.GetProperty("noLonger").GetInt32():N0} no longer eligible, {r.GetProperty("reminders").GetInt32():N0} reminders, " +
                 $"{r.GetProperty("notices").GetInt32():N0} notices enqueued, {r.GetProperty("gen2").GetInt32()} gen-2 GCs, " +
                 $"{r.GetProperty("allocatedGb").GetDouble():F1} GB allocated");
+        foreach (var line in cpu) Report.Line("registry-sweep", "  " + line);
         Report.Line("registry-sweep", $"  tables afterwards: {sizes}; whole benchmark {total.Elapsed.TotalMinutes:F1} min");
     }
 
@@ -119,6 +128,14 @@ public static class RegistrySweepBench
         }
         await copy.CompleteAsync();
         return chars;
+    }
+
+    /// <summary>Busy and total jiffies of the whole machine (/proc/stat).</summary>
+    private static (long Busy, long Total) MachineCpu()
+    {
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        long idle = f[3] + f[4], total = f.Take(8).Sum();
+        return (total - idle, total);
     }
 
     private static async Task<JsonElement> ChildAsync(string cs, DateOnly date, int batch)
@@ -179,6 +196,7 @@ public static class RegistrySweepBench
             notices = run.NoticesEnqueued,
             gen2 = GC.CollectionCount(2) - gen2,
             allocatedGb = (GC.GetTotalAllocatedBytes() - allocated) / 1e9,
+            cpuSeconds = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
         }));
     }
 
@@ -223,6 +241,26 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {pg.DataDir} -c shared_buffers=1GB -c max_wal_size=8GB -c work_mem=64MB");
         pg.Version = await pg.ScalarAsync(pg.Admin, "SHOW server_version");
         return pg;
+    }
+
+    /// <summary>CPU seconds used so far by this server: the postmaster with its exited children (cutime, cstime) and its
+    /// live children (backends, writers), from /proc.</summary>
+    public double CpuSeconds()
+    {
+        static long[] Stat(string pid) => File.ReadAllText($"/proc/{pid}/stat") is var t ? t[(t.LastIndexOf(')') + 2)..].Split(' ').Select(x => long.TryParse(x, out var v) ? v : 0).ToArray() : [];
+        var master = File.ReadLines(Path.Combine(DataDir, "postmaster.pid")).First().Trim();
+        var m = Stat(master); // fields from "state": [1]=ppid, [11]=utime, [12]=stime, [13]=cutime, [14]=cstime
+        long ticks = m[11] + m[12] + m[13] + m[14];
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsDigit)))
+        {
+            try
+            {
+                var st = Stat(dir!);
+                if (st[1].ToString(CultureInfo.InvariantCulture) == master) ticks += st[11] + st[12];
+            }
+            catch (IOException) { } // exited meanwhile
+        }
+        return ticks / 100.0;
     }
 
     public async Task<string> CreateDatabaseAsync(string name)
