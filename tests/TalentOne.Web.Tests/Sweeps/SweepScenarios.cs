@@ -82,13 +82,13 @@ public abstract class SweepScenarios
         await response.ExpectAsync(HttpStatusCode.OK, "declaring the profile");
     }
 
-    private async Task<SweepRun> SweepAsync(DateOnly date, TimeProvider? clock = null, SweepRunOptions? options = null)
+    private async Task<SweepRun> SweepAsync(DateOnly date, TimeProvider? clock = null, SweepRunOptions? options = null, PolicyCatalog? catalog = null)
     {
         await using var scope = App.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var runner = new SweepRunner(sp.GetRequiredService<TalentOneDb>(), sp.GetRequiredService<DatabaseSettings>(),
             clock ?? new ManualClock(ManualClock.China(date)));
-        return await runner.RunAsync(App.Catalog, date, options ?? new SweepRunOptions { BatchSize = 7 });
+        return await runner.RunAsync(catalog ?? App.Catalog, date, options ?? new SweepRunOptions { BatchSize = 7 });
     }
 
     private async Task<DispatchResult> DispatchAsync(DateTimeOffset now, INoticeSender? sms = null, OutboxOptions? options = null)
@@ -241,6 +241,40 @@ public abstract class SweepScenarios
             $"newly eligible, then no longer eligible once not full-time (catalog case '{ineligible.Name}'): {string.Join(", ", changes.Select(c => c.Kind))}");
         That(run.NoLongerEligible >= 1 && PolicyCounts.Parse(run.PerPolicyJson)[policy.Id].NoLonger >= 1, "the run counts it, per policy too");
         That((await NoticesAsync(talent.SubjectId, policy.Id)).Count == 1, "no message about losing it");
+    }
+
+    [Fact]
+    public async Task After_the_catalog_changes_the_stored_state_is_compared_policy_by_policy()
+    {
+        var (policy, test) = EligibleCase();
+        var talent = await TalentWithProfileAsync(test.ProfileJson);
+        await SweepAsync(test.Date);
+
+        // the same policies in another order: every bit position between the two places moves
+        var copy = TestCatalog.CreateCopy();
+        try
+        {
+            var file = Path.Combine(copy, "policies", TestCatalog.QuzhouFile);
+            var text = await File.ReadAllTextAsync(file);
+            const string first = "  - id: quzhou.leader.recommend_young_talent\n";
+            int start = text.IndexOf(first, StringComparison.Ordinal);
+            int end = text.IndexOf("\n  - id: ", start + first.Length, StringComparison.Ordinal) + 1;
+            That(start > 0 && end > start, "the Quzhou file starts with the policy this test moves");
+            var block = text[start..end];
+            text = text.Remove(start, block.Length);
+            text = text.Insert(text.IndexOf("  - id: quzhou.housing.rent\n", StringComparison.Ordinal), block);
+            await File.WriteAllTextAsync(file, text);
+            var reordered = CatalogLoader.Load(copy);
+            That(reordered.ById[policy.Id].Index != App.Catalog.ById[policy.Id].Index && reordered.Version != App.Catalog.Version,
+                "the policy has another position in the changed catalog");
+
+            var run = await SweepAsync(test.Date, catalog: reordered);
+            That(run.Status == SweepStatus.Completed, "the sweep with the changed catalog completes");
+            var changes = await ChangesAsync(talent.SubjectId);
+            That(changes.All(c => c.RunId != run.Id), $"nothing changed for the talent, got {string.Join(", ", changes.Where(c => c.RunId == run.Id).Select(c => c.Kind + " " + c.PolicyId))}");
+            That((await NoticesAsync(talent.SubjectId, policy.Id)).Count == 1, "and no second notice");
+        }
+        finally { TestCatalog.DeleteCopy(copy); }
     }
 
     [Fact]
