@@ -2,6 +2,17 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using TalentOne.Bench;
 
+if (args is ["registry-sweep", ..])
+{
+    // The registry's eligibility sweep end to end on a throwaway PostgreSQL (see RegistrySweep.cs; not part of run.sh's default set).
+    await RegistrySweepBench.RunAsync(args);
+    return;
+}
+if (args is ["registry-sweep-child", ..])
+{
+    await RegistrySweepBench.ChildRunAsync(args);
+    return;
+}
 if (args is ["peer", ..])
 {
     // The peer protocol of peer-workload.md §7: one cold pass, warm-up on the first 10,000, then timed passes.

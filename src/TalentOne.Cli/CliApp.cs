@@ -28,6 +28,8 @@ public static class CliApp
           talentone catalog list  [--catalog DIR]
           talentone admin create --user NAME [--name 显示名] [--department ID]
                                  (password from $TALENTONE_ADMIN_PASSWORD or standard input)
+          talentone sweep [--date yyyy-mm-dd] [--batch N]   eligibility sweep of every registered subject (成熟激活)
+          talentone outbox dispatch                          send the notices that are due (SMS, in-app)
 
         --catalog defaults to $TALENTONE_CATALOG or the nearest ./catalog directory.
         Commands on the database read TalentOne__Database and ConnectionStrings__TalentOne like the web host
@@ -49,6 +51,8 @@ public static class CliApp
                 ["catalog", "test"] => CatalogTest(options, stdout, stderr),
                 ["catalog", "list"] => CatalogList(options, stdout, stderr),
                 ["admin", "create"] => await AdminCommands.CreateAsync(options, stdin, stdout, stderr),
+                ["sweep"] => await SweepCommands.SweepAsync(options, stdout, stderr),
+                ["outbox", "dispatch"] => await SweepCommands.DispatchAsync(options, stdout, stderr),
                 _ => UsageError(stderr),
             };
         }

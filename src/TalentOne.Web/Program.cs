@@ -8,6 +8,7 @@ using TalentOne.Web.Features.Roster;
 using TalentOne.Web.Features.Exports;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
+using TalentOne.Web.Features.Sweeps;
 using TalentOne.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.AddCatalog();
 builder.AddPlatformAuth();
 builder.AddCertification();
 builder.AddRoster();
+builder.AddSweeps();
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.MapRegistryApi();
 app.MapCertificationApi();
 app.MapRosterApi().MapPackageExports();
 app.MapCodesApi();
+app.MapSweepsApi();
 app.MapApiDocs();
 app.MapWebPages();
 

@@ -35,6 +35,11 @@ public abstract class TalentOneApp : WebApplicationFactory<Program>
             {
                 ["TalentOne:Catalog"] = CatalogRoot,
                 ["TalentOne:Keys"] = KeysFolder,
+                // No daily sweep or background dispatch in test hosts (the sweep tests drive them with their own clock),
+                // and never the repository's data/sms.log.
+                ["TalentOne:Sweep:Enabled"] = "false",
+                ["TalentOne:Outbox:Enabled"] = "false",
+                ["TalentOne:Sms:LogFile"] = Path.Combine(KeysFolder, "sms.log"),
             };
             foreach (var (k, v) in ExtraSettings) settings[k] = v;
             config.AddInMemoryCollection(settings);
