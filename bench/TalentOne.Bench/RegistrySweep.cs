@@ -166,7 +166,7 @@ public static class RegistrySweepBench
         double catalogSeconds = process.Elapsed.TotalSeconds;
         var options = new DbContextOptionsBuilder<PostgresTalentOneDb>().UseNpgsql(cs).Options;
         await using var db = new PostgresTalentOneDb(options);
-        var runner = new SweepRunner(db, new DatabaseSettings(DatabaseProvider.Postgres, cs), TimeProvider.System);
+        var runner = new SweepRunner(db, new DatabaseSettings(DatabaseProvider.Postgres, cs), TimeProvider.System, []);
         int gen2 = GC.CollectionCount(2);
         long allocated = GC.GetTotalAllocatedBytes();
         var sw = Stopwatch.StartNew();

@@ -11,6 +11,12 @@ using TalentOne.Policies.Profiles;
 
 namespace TalentOne.Registry.Sweeps;
 
+/// <summary>Brings records up to the sweep's date before they are read (certification expiry is one).</summary>
+public interface IBeforeSweep
+{
+    Task PrepareAsync(PolicyCatalog catalog, DateOnly asOf, CancellationToken ct);
+}
+
 public sealed record SweepRunOptions
 {
     /// <summary>Subjects per batch (one transaction each).</summary>
@@ -39,7 +45,7 @@ public sealed class SweepBusyException() : InvalidOperationException("已有一�
 /// one transaction (states, changes, notices, outbox rows and the run's counters), so a crash leaves every subject
 /// either fully processed or not at all; the next run finds the processed ones unchanged and carries on with the
 /// rest, and the unique index on notices makes a second notice for the same grant impossible.</summary>
-public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeProvider clock)
+public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeProvider clock, IEnumerable<IBeforeSweep> preparations)
 {
     // one sweep at a time per database (per process)
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new();
@@ -57,6 +63,8 @@ public sealed class SweepRunner(TalentOneDb db, DatabaseSettings settings, TimeP
         if (!await Gate.WaitAsync(0, ct)) throw new SweepBusyException();
         try
         {
+            // Records must be as of the sweep's date before they are read: e.g. certifications past their validity.
+            foreach (var p in preparations) await p.PrepareAsync(catalog, asOf, ct);
             await using var store = SweepStore.Open(settings);
             await store.OpenAsync(ct);
             var run = new SweepRun

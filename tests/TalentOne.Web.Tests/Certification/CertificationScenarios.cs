@@ -392,6 +392,26 @@ public abstract class CertificationScenarios
         Http.That(application["status"]!.GetValue<string>() == "expired" && application["events"]!.AsArray().Any(e => e!["kind"]!.GetValue<string>() == "expired"),
             "the application shows it expired", application);
     }
+
+    [Fact]
+    public async Task A_sweep_past_the_validity_expires_the_category_before_it_evaluates()
+    {
+        var route = Route(Tier3Route);
+        var talent = await QuzhouTalentAsync();
+        var id = (await ApplyAsync(talent.Client, Tier3Form()))["id"]!.GetValue<long>();
+        await (await DecideAsync(await ReviewerAsync(QuzhouOffice), id, new JsonObject { ["decision"] = "approve" })).ExpectJsonAsync(HttpStatusCode.OK, "approving");
+        var dayAfter = route.Validity.LastDay(await TodayAsync()).AddDays(1);
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var runner = scope.ServiceProvider.GetRequiredService<TalentOne.Registry.Sweeps.SweepRunner>();
+            await runner.RunAsync(scope.ServiceProvider.GetRequiredService<CatalogHolder>().Current!, dayAfter);
+        }
+        var record = await (await talent.Client.GetAsync("/api/v1/me/record")).ExpectJsonAsync(HttpStatusCode.OK, "the record after the sweep");
+        Http.That(Fact(record, "person.quzhouTalentTier") == null, "the sweep expired the certified tier", record);
+        var application = await (await talent.Client.GetAsync($"/api/v1/certification/applications/{id}")).ExpectJsonAsync(HttpStatusCode.OK, "the application");
+        Http.That(application["status"]!.GetValue<string>() == "expired", "the application is expired", application);
+    }
 }
 
 public sealed class CertificationScenariosOnSqlite(SqliteApp app) : CertificationScenarios, IClassFixture<SqliteApp>

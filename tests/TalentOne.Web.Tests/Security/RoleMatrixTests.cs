@@ -94,7 +94,17 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["POST /api/v1/codes/verify"] = [Roles.Provider],
         ["POST /api/v1/admin/codes/{codeId}/revoke"] = Admin,
         ["GET /api/v1/subjects/{id:long}/codes"] = Oversight,
+        // proactive eligibility (主动送达)
+        ["POST /api/v1/sweeps/"] = Admin,
+        ["GET /api/v1/sweeps/"] = Oversight,
+        ["GET /api/v1/sweeps/{id:long}"] = Oversight,
+        ["GET /api/v1/sweeps/{id:long}/export.xlsx"] = Oversight,
+        ["GET /api/v1/me/messages/"] = Holders,
+        ["POST /api/v1/me/messages/{id:long}/read"] = Holders,
         // pages
+        ["GET /admin/sweeps"] = Oversight,
+        ["GET /admin/sweeps/{id:long}"] = Oversight,
+        ["GET /me/messages"] = Holders,
         ["GET /"] = Everyone,
         ["GET /error"] = Everyone,
         ["GET /navigator"] = Everyone,

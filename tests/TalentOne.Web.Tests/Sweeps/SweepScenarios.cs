@@ -87,7 +87,7 @@ public abstract class SweepScenarios
         await using var scope = App.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var runner = new SweepRunner(sp.GetRequiredService<TalentOneDb>(), sp.GetRequiredService<DatabaseSettings>(),
-            clock ?? new ManualClock(ManualClock.China(date)));
+            clock ?? new ManualClock(ManualClock.China(date)), sp.GetServices<TalentOne.Registry.Sweeps.IBeforeSweep>());
         return await runner.RunAsync(catalog ?? App.Catalog, date, options ?? new SweepRunOptions { BatchSize = 7 });
     }
 
