@@ -53,25 +53,8 @@ public sealed class RegistryService(TalentOneDb db, PersonalDataProtector protec
             throw new RegistryException("idNumber", $"身份证号 {id.Masked} 已建档，一人只能建一份档案；如需找回账号请联系综合窗口", 409);
         }
 
-        var profile = new JsonObject
-        {
-            ["subject"] = new JsonObject { ["kind"] = "person" },
-            ["person"] = new JsonObject { ["birthDate"] = id.BirthDate.ToString("yyyy-MM-dd") },
-        };
-        var now = clock.GetUtcNow();
-        return new Subject
-        {
-            Kind = SubjectKind.Person,
-            Name = name,
-            IdentifierCipher = protector.Encrypt(id.Value),
-            IdentifierIndex = index,
-            IdentifierMasked = id.Masked,
-            MobileCipher = protector.Encrypt(mobile.Value),
-            MobileMasked = mobile.Masked,
-            ProfileJson = profile.ToJsonString(Compact),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        return NewSubject(SubjectKind.Person, name, id.Value, index, id.Masked, mobile, null,
+            new JsonObject { ["birthDate"] = id.BirthDate.ToString("yyyy-MM-dd") });
     }
 
     public async Task<Subject> NewEnterpriseAsync(EnterpriseRegistration r, PolicyCatalog catalog, CancellationToken ct)
@@ -88,22 +71,26 @@ public sealed class RegistryService(TalentOneDb db, PersonalDataProtector protec
         var index = protector.BlindIndex("uscc:" + code.Value);
         if (await db.Subjects.AnyAsync(s => s.Kind == SubjectKind.Enterprise && s.IdentifierIndex == index, ct))
             throw new RegistryException("creditCode", $"统一社会信用代码 {code.Masked} 已建档，请由本企业已有账号添加用户", 409);
+        return NewSubject(SubjectKind.Enterprise, name, code.Value, index, code.Masked, mobile, r.City, new JsonObject { ["city"] = r.City });
+    }
+
+    /// <summary>A new record: identifier and mobile encrypted, shown masked; the profile starts with the kind and the
+    /// facts the registration itself establishes (a person's birth date, an enterprise's city).</summary>
+    private Subject NewSubject(SubjectKind kind, string name, string identifier, string index, string masked, MobileNumber mobile, string? city, JsonObject firstFacts)
+    {
+        var code = kind == SubjectKind.Person ? "person" : "enterprise";
+        var profile = new JsonObject { ["subject"] = new JsonObject { ["kind"] = code }, [code] = firstFacts };
         var now = clock.GetUtcNow();
-        var profile = new JsonObject
-        {
-            ["subject"] = new JsonObject { ["kind"] = "enterprise" },
-            ["enterprise"] = new JsonObject { ["city"] = r.City },
-        };
         return new Subject
         {
-            Kind = SubjectKind.Enterprise,
+            Kind = kind,
             Name = name,
-            IdentifierCipher = protector.Encrypt(code.Value),
+            IdentifierCipher = protector.Encrypt(identifier),
             IdentifierIndex = index,
-            IdentifierMasked = code.Masked,
+            IdentifierMasked = masked,
             MobileCipher = protector.Encrypt(mobile.Value),
             MobileMasked = mobile.Masked,
-            City = r.City,
+            City = city,
             ProfileJson = profile.ToJsonString(Compact),
             CreatedAt = now,
             UpdatedAt = now,

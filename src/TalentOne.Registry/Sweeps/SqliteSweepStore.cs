@@ -18,26 +18,9 @@ internal sealed class SqliteSweepStore(string connectionString) : SweepStore
         await c.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task<int> CountSubjectsAsync(CancellationToken ct)
-    {
-        await using var c = Command(_read, null, "SELECT count(*) FROM subjects");
-        return Convert.ToInt32(await c.ExecuteScalarAsync(ct));
-    }
+    protected override DbConnection ReadConnection => _read;
 
-    public override async Task<List<SubjectRow>> ReadAsync(long afterId, int size, CancellationToken ct)
-    {
-        await using var c = Command(_read, null, ReadSql("CAST(s.\"ProfileJson\" AS BLOB)"));
-        Param(c, "@after", afterId);
-        Param(c, "@size", size);
-        return await ReadRowsAsync(c, size, ct);
-    }
-
-    public override async Task<string?> PolicyIdsOfRunAsync(long runId, CancellationToken ct)
-    {
-        await using var c = Command(_read, null, "SELECT \"PolicyIds\" FROM sweep_runs WHERE \"Id\" = @id");
-        Param(c, "@id", runId);
-        return await c.ExecuteScalarAsync(ct) as string;
-    }
+    protected override string ProfileAsUtf8 => "CAST(s.\"ProfileJson\" AS BLOB)";
 
     public override async Task<BatchWritten> WriteAsync(long runId, DateOnly asOf, DateTimeOffset now, SweepBatch batch,
         Func<BatchWritten, RunCounters> counters, Func<SweepBatch, CancellationToken, Task>? beforeCommit, CancellationToken ct)

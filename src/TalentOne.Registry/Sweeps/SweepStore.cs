@@ -50,13 +50,34 @@ public abstract class SweepStore : IAsyncDisposable
 
     public abstract Task OpenAsync(CancellationToken ct);
 
-    public abstract Task<int> CountSubjectsAsync(CancellationToken ct);
+    public async Task<int> CountSubjectsAsync(CancellationToken ct)
+    {
+        await using var c = Command(ReadConnection, null, "SELECT count(*) FROM subjects");
+        return Convert.ToInt32(await c.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The next <paramref name="size"/> subjects after id <paramref name="afterId"/>, by id, with their state.</summary>
-    public abstract Task<List<SubjectRow>> ReadAsync(long afterId, int size, CancellationToken ct);
+    public async Task<List<SubjectRow>> ReadAsync(long afterId, int size, CancellationToken ct)
+    {
+        await using var c = Command(ReadConnection, null, ReadSql(ProfileAsUtf8));
+        Param(c, "@after", afterId);
+        Param(c, "@size", size);
+        return await ReadRowsAsync(c, size, ct);
+    }
 
     /// <summary>Policy ids (in bit order) of a run, or null when the run is unknown.</summary>
-    public abstract Task<string?> PolicyIdsOfRunAsync(long runId, CancellationToken ct);
+    public async Task<string?> PolicyIdsOfRunAsync(long runId, CancellationToken ct)
+    {
+        await using var c = Command(ReadConnection, null, "SELECT \"PolicyIds\" FROM sweep_runs WHERE \"Id\" = @id");
+        Param(c, "@id", runId);
+        return await c.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>The connection that streams subjects (the writes have their own).</summary>
+    protected abstract DbConnection ReadConnection { get; }
+
+    /// <summary>SQL giving the stored profile as UTF-8 bytes, so that rows are parsed without building strings.</summary>
+    protected abstract string ProfileAsUtf8 { get; }
 
     /// <summary>Writes a batch and the run's counters in one transaction; <paramref name="beforeCommit"/> runs inside it.</summary>
     public abstract Task<BatchWritten> WriteAsync(long runId, DateOnly asOf, DateTimeOffset now, SweepBatch batch,
