@@ -83,4 +83,53 @@ public sealed class RegistryBrowserTests(BrowserApp app) : IClassFixture<Browser
         Assert.Contains("最高学历", history);
         Assert.Contains("doctorate", history);
     }
+
+    [Fact]
+    public async Task The_login_page_tells_a_wrong_password_and_after_five_the_lockout_in_Chinese()
+    {
+        var t = await app.RegisteredTalentAsync();
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(app.BaseUrl + "/account/login");
+        for (int i = 1; i <= 5; i++)
+        {
+            await Fill(page, "UserName", t.UserName);
+            await Fill(page, "Password", "Wrong-password-" + i);
+            await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+            var message = await page.Locator("[data-testid=login-error]").InnerTextAsync();
+            Assert.Contains(i < 5 ? "用户名或密码错误" : "锁定", message);
+        }
+        await Fill(page, "UserName", t.UserName);
+        await Fill(page, "Password", TestAccounts.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        Assert.Contains("锁定", await page.Locator("[data-testid=login-error]").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task An_enterprise_user_signs_in_and_adds_a_colleague_who_then_signs_in_to_the_same_record()
+    {
+        var e = await app.RegisteredEnterpriseAsync(name: "衢州浏览器测试有限公司");
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(app.BaseUrl + "/account/login?ReturnUrl=/me/users");
+        await Fill(page, "UserName", e.UserName);
+        await Fill(page, "Password", TestAccounts.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.WaitForURLAsync("**/me/users");
+        var colleague = TestAccounts.UniqueName("colleague");
+        await Fill(page, "DisplayName", "财务专员");
+        await Fill(page, "UserName", colleague);
+        await Fill(page, "Password", "short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "添加" }).ClickAsync();
+        Assert.Contains("密码至少 10 位", await page.Locator("[data-testid=form-errors]").InnerTextAsync());
+        await Fill(page, "Password", TestAccounts.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "添加" }).ClickAsync();
+        Assert.Contains(colleague, await page.Locator("[data-testid=users]").InnerTextAsync());
+
+        var other = await app.NewPageAsync();
+        await other.GotoAsync(app.BaseUrl + "/account/login");
+        await Fill(other, "UserName", colleague);
+        await Fill(other, "Password", TestAccounts.Password);
+        await other.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await other.WaitForURLAsync("**/me");
+        Assert.Contains("衢州浏览器测试有限公司", await other.Locator("h1").InnerTextAsync());
+    }
 }

@@ -105,6 +105,7 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /admin/sweeps"] = Oversight,
         ["GET /admin/sweeps/{id:long}"] = Oversight,
         ["GET /me/messages"] = Holders,
+        ["GET /me/users"] = [Roles.Enterprise],
         ["GET /"] = Everyone,
         ["GET /error"] = Everyone,
         ["GET /navigator"] = Everyone,
