@@ -115,7 +115,16 @@ public abstract class RegistryScenarios
         var admin = await App.ClientAsync(Roles.Admin);
         var user = await FindUserAsync(t.UserName);
         await (await admin.PostAsync($"/api/v1/admin/accounts/{user.Id}/unlock", null)).ExpectAsync(HttpStatusCode.NoContent, "unlocking");
-        await App.LoginAsync(t.UserName);
+        var session = await App.LoginAsync(t.UserName);
+
+        // A disabled account cannot sign in; the record stays.
+        await (await admin.PostAsync($"/api/v1/admin/accounts/{user.Id}/disable", null)).ExpectAsync(HttpStatusCode.NoContent, "disabling");
+        var disabled = await (await App.CreateClient().PostJsonAsync("/api/v1/account/login", new JsonObject { ["userName"] = t.UserName, ["password"] = TestAccounts.Password }))
+            .ExpectProblemAsync(HttpStatusCode.Locked, "signing in to a disabled account");
+        Http.That(disabled["detail"]!.GetValue<string>().Contains("停用", StringComparison.Ordinal), "the answer says the account is disabled", disabled);
+        await using var scope = App.Services.CreateAsyncScope();
+        Assert.True(await scope.ServiceProvider.GetRequiredService<TalentOneDb>().Subjects.AnyAsync(s => s.Id == t.SubjectId), "the record is kept");
+        Assert.NotNull(session);
     }
 
     [Fact]

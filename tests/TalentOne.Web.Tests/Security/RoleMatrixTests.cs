@@ -52,6 +52,7 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/admin/accounts/"] = Admin,
         ["POST /api/v1/admin/accounts/"] = Admin,
         ["POST /api/v1/admin/accounts/{id}/unlock"] = Admin,
+        ["POST /api/v1/admin/accounts/{id}/disable"] = Admin,
         ["POST /api/v1/enterprise/users"] = [Roles.Enterprise],
         // records
         ["GET /api/v1/me/record"] = Holders,
@@ -131,6 +132,7 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /verify"] = Everyone,
         ["GET /staff"] = StaffOrOversight,
         ["GET /staff/records/{id:long}"] = StaffOrOversight,
+        ["GET /staff/register"] = Staff,
         ["GET /staff/import"] = RosterImporters,
         ["GET /admin"] = Oversight,
         ["GET /admin/accounts"] = Admin,

@@ -41,6 +41,7 @@ public static class AccountsApi
         admin.MapGet("/", ListAccounts).WithSummary("全部账号（人才办）");
         admin.MapPost("/", CreateStaff).WithSummary("创建工作人员或服务机构账号（人才办）");
         admin.MapPost("/{id}/unlock", Unlock).WithSummary("解除账号锁定（人才办）");
+        admin.MapPost("/{id}/disable", Disable).WithSummary("停用账号（人员离职、调岗）：不能再登录，已登录的会话在 5 分钟内失效；记录保留");
 
         app.MapPost("/api/v1/enterprise/users", AddEnterpriseUser).WithTags("账号").RequireAuthorization(AccessPolicies.Enterprise)
             .WithSummary("为本企业添加一名用户");
@@ -172,6 +173,25 @@ public static class AccountsApi
             return TypedResults.Created($"/api/v1/admin/accounts/{user.Id}", await DtoAsync(user, users));
         }
         catch (RegistryException re) { return Refused(re); }
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Disable(string id, HttpContext http, UserManager<PlatformUser> users)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user == null) return TypedResults.NotFound();
+        if (user.Id == http.User.UserId())
+            return TypedResults.Problem(title: "不能停用自己的账号", detail: "请由另一位人才办管理员停用。", statusCode: StatusCodes.Status409Conflict);
+        await DisableAsync(user, users);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>A disabled account is locked out for good (re-enabled by unlocking) and its sessions end at the next
+    /// security-stamp check; nothing is deleted.</summary>
+    public static async Task DisableAsync(PlatformUser user, UserManager<PlatformUser> users)
+    {
+        await users.SetLockoutEnabledAsync(user, true);
+        await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+        await users.UpdateSecurityStampAsync(user);
     }
 
     private static async Task<Results<NoContent, NotFound>> Unlock(string id, UserManager<PlatformUser> users)

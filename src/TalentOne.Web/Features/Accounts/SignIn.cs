@@ -11,9 +11,9 @@ public sealed record SignInAnswer(SignInOutcome Outcome, PlatformUser? User, Dat
     public string Message => Outcome switch
     {
         SignInOutcome.Invalid => "用户名或密码错误",
-        SignInOutcome.LockedOut => LockedUntil is { } t
+        SignInOutcome.LockedOut => LockedUntil is { } t && t < DateTimeOffset.UtcNow.AddYears(100)
             ? $"密码连续输错次数过多，账号已锁定，请于 {t.ToOffset(TimeSpan.FromHours(8)):HH:mm}（北京时间）后再试"
-            : "账号已锁定，请联系管理员",
+            : "账号已停用，如有疑问请联系人才办",
         SignInOutcome.NeedsCode => "该账号已开启两步验证，请输入身份验证器中的 6 位动态码",
         SignInOutcome.BadCode => "动态码不正确或已过期",
         _ => "",

@@ -149,17 +149,7 @@ public static class RecordsApi
         if (holder.Current is not { } catalog) return Problems.CatalogUnavailable();
         try
         {
-            var subject = await registry.NewPersonAsync(new PersonRegistration(body.Name ?? "", body.IdNumber ?? "", body.Mobile ?? ""), ct);
-            if (subject.Id != 0) throw new RegistryException("idNumber", $"身份证号 {subject.IdentifierMasked} 已建档", 409);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            registry.Add(subject, http.User.UserId());
-            await db.SaveChangesAsync(ct);
-            var facts = body.Facts ?? [];
-            var city = ScopeCity(http.User);
-            if (city != null && !facts.ContainsKey("work.city")) facts["work.city"] = city;
-            if (facts.Count > 0)
-                await registry.ChangeFactsAsync(subject.Id, facts, new Provenance(http.User.UserId(), FactStatus.Declared, http.User.DepartmentId(), null, "窗口代为建档"), catalog, null, ct);
-            await tx.CommitAsync(ct);
+            var subject = await RegisterOnBehalfAsync(body, http.User, db, registry, catalog, ct);
             var saved = await db.Subjects.AsNoTracking().FirstAsync(s => s.Id == subject.Id, ct);
             return TypedResults.Created($"/api/v1/subjects/{subject.Id}", await ToDtoAsync(saved, registry, db, catalog, ct));
         }
@@ -169,6 +159,24 @@ public static class RecordsApi
             return re.Status == 400 ? Problems.Invalid(re.Errors, "提交的信息有误")
                 : TypedResults.Problem(title: "重复或冲突", detail: string.Join("；", re.Errors.Select(e => e.Message)), statusCode: re.Status);
         }
+    }
+
+    /// <summary>窗口代为建档: a person's record made by staff, without an account (the person claims it at registration
+    /// with the same name and mobile). The record belongs to the staff member's city; record and facts in one transaction.</summary>
+    public static async Task<Subject> RegisterOnBehalfAsync(NewPersonByWindowRequest body, ClaimsPrincipal staff, TalentOneDb db,
+        RegistryService registry, PolicyCatalog catalog, CancellationToken ct)
+    {
+        var subject = await registry.NewPersonAsync(new PersonRegistration(body.Name ?? "", body.IdNumber ?? "", body.Mobile ?? ""), ct);
+        if (subject.Id != 0) throw new RegistryException("idNumber", $"身份证号 {subject.IdentifierMasked} 已建档", 409);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        registry.Add(subject, staff.UserId());
+        await db.SaveChangesAsync(ct);
+        var facts = body.Facts ?? [];
+        if (ScopeCity(staff) is { } city && !facts.ContainsKey("work.city")) facts["work.city"] = city;
+        if (facts.Count > 0)
+            await registry.ChangeFactsAsync(subject.Id, facts, new Provenance(staff.UserId(), FactStatus.Declared, staff.DepartmentId(), null, "窗口代为建档"), catalog, null, ct);
+        await tx.CommitAsync(ct);
+        return subject;
     }
 
     /// <summary>The city a staff account works for (its department's city); null = every city (talent office or

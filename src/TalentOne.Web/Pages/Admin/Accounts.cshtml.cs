@@ -16,7 +16,10 @@ namespace TalentOne.Web.Pages.Admin;
 public sealed class AccountsModel(TalentOneDb db, AccountService accounts, UserManager<PlatformUser> users,
     TalentOne.Web.Features.Catalog.CatalogHolder holder, TalentOne.Registry.Codes.ServiceCatalogCache services) : PageModel
 {
-    public sealed record Row(PlatformUser User, string Roles, bool LockedOut);
+    public sealed record Row(PlatformUser User, string Roles, bool LockedOut)
+    {
+        public bool Disabled => User.LockoutEnd > DateTimeOffset.UtcNow.AddYears(100);
+    }
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public IReadOnlyList<Department> Departments { get; private set; } = [];
@@ -45,6 +48,16 @@ public sealed class AccountsModel(TalentOneDb db, AccountService accounts, UserM
             await LoadAsync(ct);
             return Page();
         }
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync(string id)
+    {
+        if (await users.FindByIdAsync(id) is { } user && user.Id != User.UserId())
+        {
+            await TalentOne.Web.Features.Accounts.AccountsApi.DisableAsync(user, users);
+            TempData["Flash"] = $"已停用 {user.UserName}";
+        }
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostUnlockAsync(string id)
