@@ -1,5 +1,6 @@
 using TalentOne.Data;
 using TalentOne.Web.Features.Accounts;
+using TalentOne.Web.Features.Calendar;
 using TalentOne.Web.Features.Catalog;
 using TalentOne.Web.Features.Certification;
 using TalentOne.Web.Features.Codes;
@@ -20,6 +21,7 @@ builder.AddPlatformAuth();
 builder.AddCertification();
 builder.AddRoster();
 builder.AddSweeps();
+builder.AddCalendar();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.MapCertificationApi();
 app.MapRosterApi().MapPackageExports();
 app.MapCodesApi();
 app.MapSweepsApi();
+app.MapCalendarApi();
 app.MapApiDocs();
 app.MapWebPages();
 
