@@ -102,7 +102,13 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/sweeps/{id:long}/export.xlsx"] = Oversight,
         ["GET /api/v1/me/messages/"] = Holders,
         ["POST /api/v1/me/messages/{id:long}/read"] = Holders,
+        // working-day calendar (docs/calendar.md): anyone reads it and computes deadlines; administrators correct days
+        ["GET /api/v1/calendar/{year:int}"] = Everyone,
+        ["POST /api/v1/calendar/overrides"] = Admin,
+        ["POST /api/v1/calendar/deadline"] = Everyone,
         // pages
+        ["GET /calendar"] = Everyone,
+        ["GET /admin/calendar"] = Admin,
         ["GET /admin/sweeps"] = Oversight,
         ["GET /admin/sweeps/{id:long}"] = Oversight,
         ["GET /me/messages"] = Holders,
