@@ -32,6 +32,32 @@ public class CliTests
     }
 
     [Fact]
+    public void Catalog_check_reports_a_broken_working_calendar_with_file_line_column()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "talentone-tests", "calendar-" + Guid.NewGuid().ToString("N")[..12], "catalog");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Repo.Catalog, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(dir, Path.GetRelativePath(Repo.Catalog, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            var holidays = Path.Combine(dir, "calendar", "holidays-2021.yaml");
+            var lines = File.ReadAllLines(holidays);
+            var line = Array.FindIndex(lines, l => l.Contains("work: [2021-09-26, 2021-10-09]"));
+            lines[line] = lines[line].Replace("2021-09-26", "2021-09-27");
+            File.WriteAllLines(holidays, lines);
+            var col = lines[line].IndexOf("2021-09-27", StringComparison.Ordinal) + 1;
+
+            var (code, _, err) = Run("catalog", "check", "--catalog", dir);
+            Assert.Equal(1, code);
+            Assert.Contains($"calendar/holidays-2021.yaml:{line + 1}:{col}: 国庆节：调休上班日 2021-09-27 是星期一，不是周末", err);
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true); }
+    }
+
+    [Fact]
     public void Catalog_test_runs_the_policy_cases()
     {
         var (code, output, err) = Run("catalog", "test", "--catalog", Repo.Mini);

@@ -34,7 +34,8 @@ public static class CalendarFiles
         if (years.Count == 0 && errors.Count == 0)
             errors.Add(new CatalogError(new SourcePos($"catalog/{Folder}", 0, 0), "工作日历目录中没有 holidays-YYYY.yaml 文件"));
         var ordered = years.OrderBy(y => y.Year).ToList();
-        for (int i = 1; i < ordered.Count; i++)
+        // A year whose file has errors is missing from the list; only a truly absent year is reported as a gap.
+        for (int i = 1; i < ordered.Count && errors.Count == 0; i++)
             if (ordered[i].Year != ordered[i - 1].Year + 1)
                 errors.Add(new CatalogError(new SourcePos(ordered[i].File, 1, 1), $"缺少 {ordered[i - 1].Year + 1} 年的节假日文件：年份须连续"));
         if (errors.Count > 0) throw new CatalogException(errors);
