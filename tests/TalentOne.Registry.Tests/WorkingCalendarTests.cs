@@ -178,6 +178,8 @@ public sealed class WorkingCalendarTests
         Assert.Contains(during.Explanation, l => l.Contains("补正材料暂停 自 2021-10-08 起，尚未恢复"));
 
         var resumed = open with { Suspensions = [new Suspension(D("2021-10-08"), D("2021-10-11"), "补正材料")] };
+        var inside = resumed.On(Calendar, D("2021-10-09"));
+        Assert.Equal((DeadlineStatus.Suspended, 4, D("2021-10-15")), (inside.Status, inside.Remaining, inside.Due));
         var after = resumed.On(Calendar, D("2021-10-12"));
         // 10-08, 10-09 (调休) and 10-11 are suspended: 09-30, then 10-12 … 10-15
         Assert.Equal(D("2021-10-15"), after.Due);

@@ -88,12 +88,7 @@ public sealed record DeadlineClock(DateOnly AcceptedOn, int LimitWorkingDays, IR
 
         int remaining;
         DeadlineStatus status;
-        if (open != null && today >= open.From)
-        {
-            remaining = total - Elapsed(open.From.AddDays(-1));
-            status = DeadlineStatus.Suspended;
-        }
-        else if (due is { } dd && today > dd)
+        if (due is { } dd && today > dd)
         {
             remaining = -calendar.WorkingDaysBetween(dd, today);
             status = DeadlineStatus.Red;
@@ -101,7 +96,8 @@ public sealed record DeadlineClock(DateOnly AcceptedOn, int LimitWorkingDays, IR
         else
         {
             remaining = today <= AcceptedOn ? total : total - Elapsed(today);
-            status = remaining <= yellowThreshold ? DeadlineStatus.Yellow : DeadlineStatus.Normal;
+            status = Suspended(today) && today > AcceptedOn ? DeadlineStatus.Suspended
+                : remaining <= yellowThreshold ? DeadlineStatus.Yellow : DeadlineStatus.Normal;
         }
         return new DeadlineState(due, remaining, status, Explain(calendar, due, open, suspensions, today));
     }
