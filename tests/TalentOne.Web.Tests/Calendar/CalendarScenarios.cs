@@ -71,6 +71,10 @@ public abstract class CalendarScenarios
         var outside = await (await App.CreateClient().PostJsonAsync("/api/v1/calendar/deadline",
             new JsonObject { ["acceptedOn"] = "2019-12-30", ["limitWorkingDays"] = 5, ["today"] = "2020-01-02" }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "a date outside the calendar");
+        var malformed = await (await App.CreateClient().PostJsonAsync("/api/v1/calendar/deadline", """{"acceptedOn": "2021-09-29", "limitWorkingDays": "five"}"""))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "a limit that is not a number");
+        Http.That(malformed["title"]!.GetValue<string>() == "期限计算有误", "a Chinese title", malformed);
+
         Http.That(outside["errors"]?["acceptedOn"]?.AsArray().Any(m => m!.GetValue<string>().Contains("超出工作日历的范围（2020-01-01 至 2026-12-31）")) == true,
             "a date outside the calendar is a clear Chinese error", outside);
     }

@@ -48,7 +48,7 @@ public static class CalendarApi
         api.MapPost("/overrides", AddOverride).RequireAuthorization(AccessPolicies.Admin)
             .Accepts<CalendarOverrideRequest>("application/json")
             .WithSummary("调整某一天（管理员）：kind 为 holiday（放假）、workday（上班）或 normal（恢复常规）；只追加，同一天以最新一条为准");
-        api.MapPost("/deadline", Deadline)
+        api.MapPost("/deadline", Deadline).Accepts<DeadlineRequest>("application/json")
             .WithSummary("计算办理期限：受理日次日起算的工作日、暂停（不计时）与延长；返回截止日、剩余工作日、黄牌/红牌及中文说明");
         return app;
     }
@@ -107,8 +107,12 @@ public static class CalendarApi
     }
 
     private static async Task<Results<Ok<DeadlineDto>, ValidationProblem, ProblemHttpResult>> Deadline(
-        DeadlineRequest? body, CalendarService service, CatalogHolder holder, TimeProvider clock, IConfiguration config, CancellationToken ct)
+        HttpRequest request, CalendarService service, CatalogHolder holder, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {
+        // Read by hand so that malformed JSON or a wrongly typed field gets a Chinese problem, not the framework's.
+        DeadlineRequest? body;
+        try { body = await JsonSerializer.DeserializeAsync<DeadlineRequest>(request.Body, JsonSerializerOptions.Web, ct); }
+        catch (JsonException je) { return Problems.Invalid([Problems.MalformedJson(je)], "期限计算有误"); }
         var errors = new List<ProfileError>();
         DateOnly? Date(string? text, string field, bool required)
         {
