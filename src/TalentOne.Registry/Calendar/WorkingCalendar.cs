@@ -34,6 +34,8 @@ public sealed class WorkingCalendar
     {
         if (years.Count == 0) throw new ArgumentException("no calendar years", nameof(years));
         Years = years.OrderBy(y => y.Year).ToList();
+        for (int i = 1; i < Years.Count; i++)
+            if (Years[i].Year != Years[i - 1].Year + 1) throw new ArgumentException($"calendar years must be consecutive: {Years[i - 1].Year + 1} is missing", nameof(years));
         _first = new DateOnly(Years[0].Year, 1, 1);
         _last = new DateOnly(Years[^1].Year, 12, 31);
         var n = _last.DayNumber - _first.DayNumber + 1;

@@ -142,7 +142,7 @@ public static class CalendarApi
             if (e.WorkingDays is < 1 or > 3650) errors.Add(new($"extensions[{i}].workingDays", "延长的工作日数应为 1—3650 之间的整数"));
             else extensions.Add(new Extension(e.WorkingDays, string.IsNullOrWhiteSpace(e.Reason) ? "延长" : e.Reason.Trim()));
         }
-        var threshold = body.YellowThreshold ?? config.GetValue("Calendar:YellowThreshold", DeadlineClock.DefaultYellowThreshold);
+        var threshold = body.YellowThreshold ?? config.GetValue("TalentOne:Calendar:YellowThreshold", DeadlineClock.DefaultYellowThreshold);
         if (threshold is < 0 or > 100) errors.Add(new("yellowThreshold", "黄牌阈值应为 0—100 之间的整数（剩余工作日）"));
         if (errors.Count > 0) return Problems.Invalid(errors, "期限计算有误");
         try
