@@ -89,6 +89,34 @@ public sealed class WorkingCalendarTests
         Assert.Equal(working, Calendar.WorkingDaysIn(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31)));
     }
 
+    [Theory]
+    // one adjusted working day (调休上班) and one weekday off per year, as the notices say
+    [InlineData("2020-06-28", "2020-10-08")]   // 端午 Sunday worked; 国庆中秋 8 days
+    [InlineData("2021-09-18", "2021-09-20")]   // 中秋: Saturday 18 worked, Monday 20 off
+    [InlineData("2022-04-02", "2022-04-04")]   // 清明: Saturday 2 worked, Monday 4 off
+    [InlineData("2023-06-25", "2023-06-23")]   // 端午: Sunday 25 worked, Friday 23 off
+    [InlineData("2024-04-07", "2024-04-05")]   // 清明: Sunday 7 worked, Friday 5 off
+    [InlineData("2025-04-27", "2025-05-05")]   // 劳动节: Sunday 27 April worked, Monday 5 May off
+    [InlineData("2025-01-26", "2025-01-28")]   // 春节: Sunday 26 worked, 除夕 Tuesday 28 off (from 2025)
+    [InlineData("2026-01-04", "2026-02-23")]   // 元旦: Sunday 4 worked; 春节 to Monday 23 (正月初七)
+    [InlineData("2026-09-20", "2026-10-07")]   // 国庆: Sunday 20 September worked, Wednesday 7 October off
+    public void Each_year_has_its_adjusted_working_days_and_holidays(string worked, string off)
+    {
+        Assert.True(D(worked).DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
+        Assert.True(Calendar.IsWorkingDay(D(worked)), worked);
+        Assert.Equal(DayKind.AdjustedWorkday, Calendar.Day(D(worked)).Kind);
+        Assert.False(D(off).DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
+        Assert.False(Calendar.IsWorkingDay(D(off)), off);
+        Assert.Equal(DayKind.Holiday, Calendar.Day(D(off)).Kind);
+    }
+
+    [Fact]
+    public void New_Years_Eve_2024_is_a_working_day_the_notice_only_encourages_leave()
+    {
+        Assert.True(Calendar.IsWorkingDay(D("2024-02-09")));
+        Assert.False(Calendar.IsWorkingDay(D("2025-01-28")));
+    }
+
     [Fact]
     public void WorkingDaysBetween_and_AddWorkingDays_agree_on_random_dates_2020_to_2026()
     {
