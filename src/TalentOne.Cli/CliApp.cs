@@ -92,10 +92,12 @@ public static class CliApp
         var catalog = CatalogLoader.Load(FindCatalog(o));
         var certification = CertificationCatalog.Load(catalog);
         var services = TalentOne.Registry.Codes.ServiceCatalogLoader.Load(catalog);
+        var items = TalentOne.Registry.Cases.ItemCatalog.Load(catalog);
         stdout.WriteLine($"catalog OK: {catalog.Documents.Count} documents, {catalog.Policies.Count} policies, " +
             $"{catalog.Policies.Sum(p => p.Tests.Count) + catalog.PackageTests.Count} tests, {catalog.Schema.Facts.Count} facts, " +
             $"{catalog.Parameters.Table.Parameters.Count} parameters, {certification.Routes.Count} certification routes, " +
-            $"{services.Services.Count} code services for {services.Providers.Count} provider kinds, version {catalog.Version}");
+            $"{services.Services.Count} code services for {services.Providers.Count} provider kinds, " +
+            $"{items.Items.Count} service items in {items.Bundles.Count} bundles, version {catalog.Version}");
         return 0;
     }
 

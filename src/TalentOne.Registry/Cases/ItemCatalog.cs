@@ -223,7 +223,8 @@ public sealed class ItemCatalog
                 {
                     if (id.Contains('.') && policies.Schema.Facts.Keys.Any(k => k.StartsWith(id.Split('.')[0] + ".", StringComparison.Ordinal)))
                     { f.Error(pos, $"field '{id}' looks like a profile fact but the schema has no such fact"); continue; }
-                    if (!Enum.TryParse(typeText ?? "", ignoreCase: false, out type) || typeText != typeText!.ToLowerInvariant() || typeText.Length == 0)
+                    if (typeText == null || !Enum.GetNames<FieldType>().Contains(typeText, StringComparer.OrdinalIgnoreCase) || typeText != typeText.ToLowerInvariant()
+                        || !Enum.TryParse(typeText, ignoreCase: true, out type))
                     { f.Error(pos, $"field '{id}': type must be text, number, date, bool or enum, found '{typeText}'"); continue; }
                     if (type == FieldType.Enum)
                     {
