@@ -73,7 +73,9 @@ public static class BundlePlanner
                 if (reasons.Count > 0) suggestions.Add(new Suggestion(item, reasons));
             }
         }
-        return new Selection(bundle, chosen, added, suggestions, Combine(all, profile), Levels(all));
+        var levels = Levels(all);
+        // the form lists fields in routing order: what is asked first is what the first departments need
+        return new Selection(bundle, chosen, added, suggestions, Combine(levels.SelectMany(l => l).ToList(), profile), levels);
     }
 
     /// <summary>The prerequisites of the chosen items not chosen themselves, transitively, each with the item that needs it.</summary>
@@ -189,7 +191,7 @@ public static class BundlePlanner
         {
             case FieldType.Number:
                 double d;
-                if (v is JsonValue nv && nv.GetValueKind() == JsonValueKind.Number) d = nv.GetValue<double>();
+                if (v is JsonValue nv && nv.GetValueKind() == JsonValueKind.Number) d = double.Parse(nv.ToJsonString(), CultureInfo.InvariantCulture);
                 else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return "应为数字";
                 if (f.Min is double min && d < min) return $"不能小于 {min.ToString(CultureInfo.InvariantCulture)}";
                 if (f.Max is double max && d > max) return $"不能大于 {max.ToString(CultureInfo.InvariantCulture)}";
