@@ -102,6 +102,14 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/sweeps/{id:long}/export.xlsx"] = Oversight,
         ["GET /api/v1/me/messages/"] = Holders,
         ["POST /api/v1/me/messages/{id:long}/read"] = Holders,
+        // service items and bundles (一件事): public reference data, and planning a choice (a holder's own record prefills it)
+        ["GET /api/v1/items"] = Everyone,
+        ["GET /api/v1/items/{id}"] = Everyone,
+        ["GET /api/v1/bundles"] = Everyone,
+        ["GET /api/v1/bundles/{id}"] = Everyone,
+        ["POST /api/v1/bundles/{id}/plan"] = Everyone,
+        ["GET /bundles"] = Everyone,
+        ["GET /bundles/{id}"] = Everyone,
         // pages
         ["GET /admin/sweeps"] = Oversight,
         ["GET /admin/sweeps/{id:long}"] = Oversight,
