@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using TalentOne.Web.Tests.Infrastructure;
 using Xunit;
 
@@ -96,6 +97,31 @@ public abstract class BundleScenarios
         Http.That(fields["applicant.name"]!.GetValue<string>() == "王小明" && fields["education.level"]!.GetValue<string>() == "master"
             && fields["education.graduationDate"]!.GetValue<string>() == "2020-06-30", "name and facts prefilled", plan);
         Http.That(plan["suggestions"]!.AsArray().Any(s => s!["item"]!["id"]!.GetValue<string>() == "hz.grad.living_allowance"), "the living allowance suggested", plan);
+    }
+
+    private static string Token(string html) =>
+        Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"") is { Success: true } m
+            ? System.Net.WebUtility.HtmlDecode(m.Groups[1].Value) : throw new Xunit.Sdk.XunitException("no antiforgery token on the page");
+
+    [Fact]
+    public async Task The_pages_show_the_menu_the_combined_form_the_materials_and_the_order()
+    {
+        var client = Client();
+        var list = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/bundles"));
+        Http.That(list.Contains("杭州市大学生创新创业“一件事”") && list.Contains("材料 125 → 16 份"), "the list with the seed's figures", JsonValue.Create(list));
+        var menuHtml = await client.GetStringAsync("/bundles/" + Hangzhou);
+        var menu = System.Net.WebUtility.HtmlDecode(menuHtml);
+        Http.That(menu.Contains("value=\"hz.grad.public_rental_cash\"") && menu.Contains("杭州市住保房管局"), "the menu with departments", JsonValue.Create(menu));
+        var post = await client.PostAsync("/bundles/" + Hangzhou, new FormUrlEncodedContent(
+            [new("items", "hz.grad.public_rental_cash"), new("items", "hz.grad.social_card"), new("__RequestVerificationToken", Token(menuHtml))]));
+        var pageHtml = await post.ExpectAsync(HttpStatusCode.OK, "generating the combined form");
+        var page = System.Net.WebUtility.HtmlDecode(pageHtml);
+        Http.That(page.Contains("4 张表 · ") && page.Contains("→ 1 张表 · ") && page.Contains("已自动加入前置事项") && page.Contains("并联")
+            && page.Contains("核心") && page.Contains("可承诺免提交") && page.Contains("拟落户地址"), "saving, prerequisites, levels, materials, fields", JsonValue.Create(page));
+        var check = await client.PostAsync($"/bundles/{Hangzhou}?handler=Check", new FormUrlEncodedContent(
+            [new("items", "hz.grad.settle"), new("v.applicant.idNumber", "123"), new("__RequestVerificationToken", Token(pageHtml))]));
+        var checkedPage = System.Net.WebUtility.HtmlDecode(await check.ExpectAsync(HttpStatusCode.OK, "checking the form"));
+        Http.That(checkedPage.Contains("“公民身份号码”格式不正确") && checkedPage.Contains("请填写“姓名”"), "field messages in Chinese", JsonValue.Create(checkedPage));
     }
 
     [Fact]
