@@ -138,21 +138,21 @@ public static class BundlesApi
     }
 
     /// <summary>The profile of the request, else the signed-in holder's own record (with their name for the form).</summary>
-    public static async Task<(string? Json, string? From, string? Name)> ProfileAsync(ClaimsPrincipal user, JsonObject? given, TalentOneDb db, CancellationToken ct)
+    public static async Task<(string? Json, string? From, KeyValuePair<string, string>? Name)> ProfileAsync(ClaimsPrincipal user, JsonObject? given, TalentOneDb db, CancellationToken ct)
     {
         if (given != null) return (given.ToJsonString(), "request", null);
         if ((user.IsInRole(Roles.Talent) || user.IsInRole(Roles.Enterprise)) && user.SubjectId() is long sid
             && await db.Subjects.AsNoTracking().Where(s => s.Id == sid).Select(s => new { s.ProfileJson, s.Name, s.Kind }).FirstOrDefaultAsync(ct) is { } s)
             // the record's name prefills the applicant's (a person) or the company's (an enterprise) name field
-            return (s.ProfileJson, "registry", (s.Kind == SubjectKind.Enterprise ? "company.name=" : "applicant.name=") + s.Name);
+            return (s.ProfileJson, "registry", KeyValuePair.Create(s.Kind == SubjectKind.Enterprise ? "company.name" : "applicant.name", s.Name));
         return (null, null, null);
     }
 
-    public static PlanDto ToDto(ItemCatalog c, Selection s, string? from, string? name, bool? valid = null)
+    public static PlanDto ToDto(ItemCatalog c, Selection s, string? from, KeyValuePair<string, string>? name, bool? valid = null)
     {
         var levels = s.Levels.Select((l, i) => new LevelDto(i + 1, l.Count > 1 ? "并联" : "串联", l.Select(x => x.Id).ToList())).ToList();
         var fields = s.Form.Fields.Select(f => Field(f.Field, f.Items,
-            f.Prefill ?? (name != null && name.StartsWith(f.Field.Id + "=", StringComparison.Ordinal) ? JsonValue.Create(name[(f.Field.Id.Length + 1)..]) : null))).ToList();
+            f.Prefill ?? (name is { } n && n.Key == f.Field.Id ? JsonValue.Create(n.Value) : null))).ToList();
         var k = s.Form.Counts;
         return new PlanDto(s.Bundle.Id, s.Chosen.Select(i => Summary(c, i)).ToList(), s.Added.Select(a => new AddedDto(Summary(c, a.Item), a.NeededBy)).ToList(),
             s.Suggestions.Select(x => new SuggestionDto(Summary(c, x.Item), x.Reasons)).ToList(),
