@@ -93,11 +93,13 @@ public static class CliApp
         var certification = CertificationCatalog.Load(catalog);
         var services = TalentOne.Registry.Codes.ServiceCatalogLoader.Load(catalog);
         var calendar = new TalentOne.Registry.Calendar.WorkingCalendar(TalentOne.Registry.Calendar.CalendarFiles.Load(catalog.Root));
+        var items = TalentOne.Registry.Cases.ItemCatalog.Load(catalog);
         stdout.WriteLine($"catalog OK: {catalog.Documents.Count} documents, {catalog.Policies.Count} policies, " +
             $"{catalog.Policies.Sum(p => p.Tests.Count) + catalog.PackageTests.Count} tests, {catalog.Schema.Facts.Count} facts, " +
             $"{catalog.Parameters.Table.Parameters.Count} parameters, {certification.Routes.Count} certification routes, " +
             $"{services.Services.Count} code services for {services.Providers.Count} provider kinds, " +
-            $"working calendar {calendar.First.Year}–{calendar.Last.Year} ({calendar.Years.Sum(y => y.Holidays.Count)} holidays), version {catalog.Version}");
+            $"working calendar {calendar.First.Year}–{calendar.Last.Year} ({calendar.Years.Sum(y => y.Holidays.Count)} holidays), " +
+            $"{items.Items.Count} service items in {items.Bundles.Count} bundles, version {catalog.Version}");
         return 0;
     }
 

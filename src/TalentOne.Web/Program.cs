@@ -10,6 +10,7 @@ using TalentOne.Web.Features.Exports;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
 using TalentOne.Web.Features.Sweeps;
+using TalentOne.Web.Features.Bundles;
 using TalentOne.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ builder.AddCertification();
 builder.AddRoster();
 builder.AddSweeps();
 builder.AddCalendar();
+builder.AddBundles();
 
 var app = builder.Build();
 
@@ -40,6 +42,7 @@ app.MapRosterApi().MapPackageExports();
 app.MapCodesApi();
 app.MapSweepsApi();
 app.MapCalendarApi();
+app.MapBundlesApi();
 app.MapApiDocs();
 app.MapWebPages();
 

@@ -106,6 +106,14 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/calendar/{year:int}"] = Everyone,
         ["POST /api/v1/calendar/overrides"] = Admin,
         ["POST /api/v1/calendar/deadline"] = Everyone,
+        // service items and bundles (一件事): public reference data, and planning a choice (a holder's own record prefills it)
+        ["GET /api/v1/items"] = Everyone,
+        ["GET /api/v1/items/{id}"] = Everyone,
+        ["GET /api/v1/bundles"] = Everyone,
+        ["GET /api/v1/bundles/{id}"] = Everyone,
+        ["POST /api/v1/bundles/{id}/plan"] = Everyone,
+        ["GET /bundles"] = Everyone,
+        ["GET /bundles/{id}"] = Everyone,
         // pages
         ["GET /calendar"] = Everyone,
         ["GET /admin/calendar"] = Admin,

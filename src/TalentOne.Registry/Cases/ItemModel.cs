@@ -1,0 +1,70 @@
+using TalentOne.Policies.Language;
+
+namespace TalentOne.Registry.Cases;
+
+public enum FieldType { Text, Number, Date, Bool, Enum }
+
+public sealed record FieldOption(string Code, string Label);
+
+/// <summary>A typed form field of a service item. Its id is a profile fact path (so the registry can prefill it) or an
+/// item-local id; the same id means the same field in every item, which is what lets forms merge.</summary>
+public sealed record ItemField(string Id, string Label, FieldType Type, bool Required, IReadOnlyList<FieldOption> Options,
+    double? Min, double? Max, IReadOnlyList<string> Patterns, int? MaxLength, bool FromProfile, SourcePos Pos)
+{
+    public string TypeName => Type.ToString().ToLowerInvariant();
+}
+
+/// <summary>A material an item asks for. The id is shared across items (身份证, 学历证书 …): "once-only" submission.</summary>
+public sealed record ItemMaterial(string Id, string Name, bool Core, bool WaivableByCommitment, bool Deferrable,
+    IReadOnlyList<string> Accept, int? MaxSizeMb, SourcePos Pos)
+{
+    /// <summary>A material that is the result of another item ("前一个办事结果是后一个办事材料").</summary>
+    public bool IsResult => Id.StartsWith("result:", StringComparison.Ordinal);
+}
+
+public sealed record ItemSource(string Document, string? Article, string? Quote);
+
+/// <summary>A service item (事项): one department's procedure with its legal time limit, materials and form.</summary>
+public sealed class ServiceItem
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string City { get; init; }
+    public string? County { get; init; }
+    public required string DepartmentKind { get; init; }
+    public string DepartmentId => City + "." + DepartmentKind;
+    public required string DepartmentName { get; init; }
+    /// <summary>"person" or "enterprise": who applies.</summary>
+    public required string Applicant { get; init; }
+    public required int LimitWorkingDays { get; init; }
+    public required IReadOnlyList<ItemMaterial> Materials { get; init; }
+    public required IReadOnlyList<ItemField> Fields { get; init; }
+    public required IReadOnlyList<string> Prerequisites { get; init; }
+    public required IReadOnlyList<string> PaysOut { get; init; }
+    public required ItemSource Source { get; init; }
+    /// <summary>True when the seed does not give the limit, materials or fields and they are a reasonable assumption.</summary>
+    public bool Assumed { get; init; }
+    public string? Note { get; init; }
+    public required SourcePos Pos { get; init; }
+}
+
+/// <summary>Figures of the old, per-department way and of the bundle, as the source states them (null when not stated).</summary>
+public sealed record BundleFigures(int? Forms, int? Fields, int? Materials, int? WorkingDays, int? Departments, int? Items);
+
+public sealed record BundleGroup(string Name, string? Kind, IReadOnlyList<string> Items);
+
+/// <summary>A bundle (一件事): a named set of items in their order, with the figures its source reports.</summary>
+public sealed class Bundle
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string City { get; init; }
+    public string? County { get; init; }
+    public required ItemSource Source { get; init; }
+    public required IReadOnlyList<string> Items { get; init; }
+    public required IReadOnlyList<BundleGroup> Groups { get; init; }
+    public BundleFigures? Before { get; init; }
+    public BundleFigures? After { get; init; }
+    public string? Note { get; init; }
+    public required SourcePos Pos { get; init; }
+}
