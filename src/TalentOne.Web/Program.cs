@@ -9,6 +9,7 @@ using TalentOne.Web.Features.Exports;
 using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
 using TalentOne.Web.Features.Sweeps;
+using TalentOne.Web.Features.Ledger;
 using TalentOne.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +21,7 @@ builder.AddPlatformAuth();
 builder.AddCertification();
 builder.AddRoster();
 builder.AddSweeps();
+builder.AddLedgerFeature();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.MapCertificationApi();
 app.MapRosterApi().MapPackageExports();
 app.MapCodesApi();
 app.MapSweepsApi();
+app.MapLedgerApi();
 app.MapApiDocs();
 app.MapWebPages();
 

@@ -60,7 +60,11 @@ public sealed class ProofSignature
 
 public sealed record ProofCheck(bool Ok, int ProvenEntries, int Segments, string KeyId, string? Problem);
 
-public sealed class LedgerProofException(string message) : Exception(message);
+public sealed class LedgerProofException(string message, bool notFound = false) : Exception(message)
+{
+    /// <summary>The case or record has no entries (rather than: not signed yet, or the chain is damaged).</summary>
+    public bool NotFound { get; } = notFound;
+}
 
 public sealed class LedgerProofs(TalentOneDb db, TimeProvider clock)
 {
@@ -78,7 +82,7 @@ public sealed class LedgerProofs(TalentOneDb db, TimeProvider clock)
         var entries = db.Set<LedgerEntry>().AsNoTracking();
         var proven = await (caseId != null ? entries.Where(e => e.CaseId == caseId) : entries.Where(e => e.SubjectId == subjectId))
             .OrderBy(e => e.Seq).Select(e => e.Seq).ToListAsync(ct);
-        if (proven.Count == 0) throw new LedgerProofException(caseId != null ? $"案件 {caseId} 在账本中没有条目" : $"主体 {subjectId} 在账本中没有条目");
+        if (proven.Count == 0) throw new LedgerProofException(caseId != null ? $"案件 {caseId} 在账本中没有条目" : $"主体 {subjectId} 在账本中没有条目", notFound: true);
         var wanted = proven.ToHashSet();
         var proof = new LedgerProof { CaseId = caseId, SubjectId = subjectId, ExportedAt = clock.GetUtcNow() };
         var hasher = new LedgerHash();

@@ -102,6 +102,10 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/sweeps/{id:long}/export.xlsx"] = Oversight,
         ["GET /api/v1/me/messages/"] = Holders,
         ["POST /api/v1/me/messages/{id:long}/read"] = Holders,
+        // tamper-evident ledger (上链): a holder may ask for a proof (of its own record only; others are "not found")
+        ["GET /api/v1/ledger/status"] = Oversight,
+        ["GET /api/v1/ledger/verify"] = Oversight,
+        ["GET /api/v1/ledger/proof"] = [.. Oversight, .. Holders],
         // pages
         ["GET /admin/sweeps"] = Oversight,
         ["GET /admin/sweeps/{id:long}"] = Oversight,
