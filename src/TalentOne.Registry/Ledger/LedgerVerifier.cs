@@ -85,36 +85,38 @@ public sealed class LedgerVerifier(TalentOneDb db, LedgerKey platformKey)
             """);
         var after = LedgerStore.Param(cmd, "@after", 0L);
         LedgerStore.Param(cmd, "@n", BatchSize);
+        var rows = new List<Row>(BatchSize);
         while (problem == null)
         {
-            int read = 0;
+            // The batch is read into memory first: the signatures are read on the same connection (no MARS).
+            rows.Clear();
             await using (var r = await cmd.ExecuteReaderAsync(ct))
                 while (await r.ReadAsync(ct))
+                    rows.Add(new Row(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3),
+                        r.GetString(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<byte[]>(6), r.GetFieldValue<byte[]>(7)));
+            if (rows.Count == 0) break;
+            after.Value = rows[^1].Seq;
+            foreach (var row in rows)
+            {
+                long seq = row.Seq;
+                if (seq != expected) { problem = new(expected, LedgerFault.Gap, $"entry {expected} is missing (next stored entry is {seq})"); break; }
+                if (!row.PrevHash.AsSpan().SequenceEqual(prev)) { problem = new(seq, LedgerFault.BrokenLink, "PrevHash differs from the hash of the entry before it"); break; }
+                hasher.ContentHash(seq, row.Kind, row.At, row.CaseId, row.SubjectId, row.Payload, content);
+                hasher.Link(prev, content, computed);
+                if (!row.Hash.AsSpan().SequenceEqual(computed)) { problem = new(seq, LedgerFault.HashMismatch, "the stored hash is not the hash of the entry's content"); break; }
+                prev = row.Hash;
+                entries++;
+                expected++;
+                if (pending.Count == 0) await FillSignaturesAsync();
+                while (problem == null && pending.Count > 0 && pending.Peek().Upto == seq)
                 {
-                    read++;
-                    long seq = r.GetInt64(0);
-                    after.Value = seq;
-                    if (seq != expected) { problem = new(expected, LedgerFault.Gap, $"entry {expected} is missing (next stored entry is {seq})"); break; }
-                    var prevHash = r.GetFieldValue<byte[]>(6);
-                    if (!prevHash.AsSpan().SequenceEqual(prev)) { problem = new(seq, LedgerFault.BrokenLink, "PrevHash differs from the hash of the entry before it"); break; }
-                    hasher.ContentHash(seq, r.GetString(1), r.GetFieldValue<DateTimeOffset>(5), r.IsDBNull(2) ? null : r.GetInt64(2),
-                        r.IsDBNull(3) ? null : r.GetInt64(3), r.GetString(4), content);
-                    hasher.Link(prev, content, computed);
-                    var stored = r.GetFieldValue<byte[]>(7);
-                    if (!stored.AsSpan().SequenceEqual(computed)) { problem = new(seq, LedgerFault.HashMismatch, "the stored hash is not the hash of the entry's content"); break; }
-                    prev = stored;
-                    entries++;
-                    expected++;
+                    var s = pending.Dequeue();
+                    problem = CheckSignature(seq, s.Head, s.Sig, s.Pub, row.Hash, trusted);
+                    if (problem == null) { signatures++; lastSigned = seq; }
                     if (pending.Count == 0) await FillSignaturesAsync();
-                    while (problem == null && pending.Count > 0 && pending.Peek().Upto == seq)
-                    {
-                        var s = pending.Dequeue();
-                        problem = CheckSignature(seq, s.Head, s.Sig, s.Pub, stored, trusted);
-                        if (problem == null) { signatures++; lastSigned = seq; }
-                        if (pending.Count == 0) await FillSignaturesAsync();
-                    }
                 }
-            if (problem != null || read == 0) break;
+                if (problem != null) break;
+            }
             progress?.Report(entries);
         }
         // A signature naming an entry the chain does not have: the signed entries were removed.
@@ -123,6 +125,8 @@ public sealed class LedgerVerifier(TalentOneDb db, LedgerKey platformKey)
         progress?.Report(entries);
         return new LedgerVerification(entries, expected - 1, signatures, lastSigned, problem, sw.Elapsed);
     }
+
+    private readonly record struct Row(long Seq, string Kind, long? CaseId, long? SubjectId, string Payload, DateTimeOffset At, byte[] PrevHash, byte[] Hash);
 
     internal static LedgerProblem? CheckSignature(long seq, byte[] head, byte[] signature, byte[] publicKey, ReadOnlySpan<byte> entryHash,
         IReadOnlyList<(byte[] Bytes, LedgerKey Key)> trusted)
