@@ -54,17 +54,18 @@ public static class LedgerStore
             await using var w = await ((NpgsqlConnection)conn).BeginBinaryImportAsync(
                 "COPY ledger_entries (\"Seq\", \"Kind\", \"CaseId\", \"SubjectId\", \"Payload\", \"At\", \"PrevHash\", \"Hash\") FROM STDIN (FORMAT BINARY)", ct);
             var utc = at.UtcDateTime;
+            // Synchronous field writes: they only fill the importer's buffer (flushed as it fills); per-field awaits cost more than the I/O.
             foreach (var (s, it, p, hash) in rows)
             {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(s, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(it.Kind, NpgsqlDbType.Varchar, ct);
-                if (it.CaseId is long c) await w.WriteAsync(c, NpgsqlDbType.Bigint, ct); else await w.WriteNullAsync(ct);
-                if (it.SubjectId is long sub) await w.WriteAsync(sub, NpgsqlDbType.Bigint, ct); else await w.WriteNullAsync(ct);
-                await w.WriteAsync(it.Payload, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(utc, NpgsqlDbType.TimestampTz, ct);
-                await w.WriteAsync(p, NpgsqlDbType.Bytea, ct);
-                await w.WriteAsync(hash, NpgsqlDbType.Bytea, ct);
+                w.StartRow();
+                w.Write(s, NpgsqlDbType.Bigint);
+                w.Write(it.Kind, NpgsqlDbType.Varchar);
+                if (it.CaseId is long c) w.Write(c, NpgsqlDbType.Bigint); else w.WriteNull();
+                if (it.SubjectId is long sub) w.Write(sub, NpgsqlDbType.Bigint); else w.WriteNull();
+                w.Write(it.Payload, NpgsqlDbType.Text);
+                w.Write(utc, NpgsqlDbType.TimestampTz);
+                w.Write(p, NpgsqlDbType.Bytea);
+                w.Write(hash, NpgsqlDbType.Bytea);
             }
             await w.CompleteAsync(ct);
         }
