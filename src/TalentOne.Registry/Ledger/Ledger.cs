@@ -46,3 +46,10 @@ public sealed record LedgerStatus(long HeadSeq, DateTimeOffset? HeadAt, long Las
 {
     public long Unsigned => HeadSeq - LastSignedSeq;
 }
+
+/// <summary>The kinds of entries the platform appends (docs/ledger.md lists their payloads).</summary>
+public static class LedgerKinds
+{
+    public const string Submitted = "certification.submitted", Approved = "certification.approved",
+        Rejected = "certification.rejected", Expired = "certification.expired", NoticeEnqueued = "notice.enqueued";
+}
