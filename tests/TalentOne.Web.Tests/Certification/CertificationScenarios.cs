@@ -392,6 +392,7 @@ public abstract class CertificationScenarios
             var again = await service.ExpireAsync(catalog, lastDay.AddDays(1), default);
             Assert.Empty(again.Expired);
         }
+        Assert.Equal(["certification.submitted", "certification.approved", "certification.expired"], (await LedgerOfAsync(id)).Select(e => e.Kind));
 
         var record = await (await talent.Client.GetAsync("/api/v1/me/record")).ExpectJsonAsync(HttpStatusCode.OK, "the record after expiry");
         Http.That(Fact(record, "person.quzhouTalentTier") == null, "the tier is unknown again", record);
