@@ -66,7 +66,8 @@ public sealed class LedgerSigningService(IServiceScopeFactory scopes, LedgerOpti
     {
         if (options.SignEverySeconds <= 0) return;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.SignEverySeconds));
-        do
+        // The first tick comes after one period: start-up (migrations) finishes first.
+        while (await WaitAsync(timer, stoppingToken))
         {
             try
             {
@@ -78,6 +79,12 @@ public sealed class LedgerSigningService(IServiceScopeFactory scopes, LedgerOpti
             {
                 log.LogWarning(e, "Signing the ledger head failed; retrying");
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try { return await timer.WaitForNextTickAsync(ct); }
+        catch (OperationCanceledException) { return false; }
     }
 }
