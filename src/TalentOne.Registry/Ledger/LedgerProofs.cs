@@ -142,6 +142,7 @@ public sealed class LedgerProofs(TalentOneDb db, TimeProvider clock)
         try { proof = JsonSerializer.Deserialize<LedgerProof>(json, Json); }
         catch (JsonException e) { return new(false, 0, 0, "", "not a proof file: " + e.Message); }
         if (proof == null || proof.Format != LedgerProof.CurrentFormat) return new(false, 0, 0, "", $"not a {LedgerProof.CurrentFormat} file");
+        if (proof.PublicKey == null || proof.KeyId == null) return new(false, 0, 0, "", "the proof carries no public key");
         var keyId = proof.KeyId;
         try
         {
@@ -150,7 +151,8 @@ public sealed class LedgerProofs(TalentOneDb db, TimeProvider clock)
             if (key.KeyId != proof.KeyId) return new(false, 0, 0, keyId, "the key id does not match the public key");
             if (trustedKeyId != null && !string.Equals(trustedKeyId, key.KeyId, StringComparison.OrdinalIgnoreCase))
                 return new(false, 0, 0, keyId, $"signed by key {key.KeyId}, not the trusted key {trustedKeyId}");
-            if (proof.Segments.Count == 0) return new(false, 0, 0, keyId, "the proof has no segments");
+            if (proof.Segments is not { Count: > 0 } || proof.Segments.Any(g => g?.Entries is not { Count: > 0 } || g.Signature == null || g.Entries.Any(e => e == null)))
+                return new(false, 0, 0, keyId, "the proof has no segments, or a segment without entries or signature");
             var hasher = new LedgerHash();
             var content = new byte[LedgerHash.Size];
             int provenCount = 0;
@@ -187,9 +189,9 @@ public sealed class LedgerProofs(TalentOneDb db, TimeProvider clock)
             }
             return new(true, provenCount, proof.Segments.Count, keyId, null);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
-            return new(false, 0, proof.Segments.Count, keyId, "malformed proof: " + e.Message);
+            return new(false, 0, proof.Segments?.Count ?? 0, keyId, "malformed proof: " + e.Message);
         }
     }
 }

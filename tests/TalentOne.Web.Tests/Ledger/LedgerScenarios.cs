@@ -274,6 +274,13 @@ public abstract class LedgerScenarios
         Assert.False(LedgerProofs.Verify(changedSignature.ToJsonString()).Ok);
         Assert.False(LedgerProofs.Verify(json, LedgerKey.Generate().KeyId).Ok);
         Assert.False(LedgerProofs.Verify("{\"format\": \"something else\"}").Ok);
+        Assert.False(LedgerProofs.Verify("not json").Ok);
+        var noSegments = JsonNode.Parse(json)!;
+        noSegments["segments"] = null;
+        Assert.False(LedgerProofs.Verify(noSegments.ToJsonString()).Ok);
+        var badHex = JsonNode.Parse(json)!;
+        badHex["segments"]![0]!["prevHash"] = "zz";
+        Assert.Contains("malformed", LedgerProofs.Verify(badHex.ToJsonString()).Problem);
     }
 }
 
