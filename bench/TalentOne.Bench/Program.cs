@@ -8,6 +8,12 @@ if (args is ["registry-sweep", ..])
     await RegistrySweepBench.RunAsync(args);
     return;
 }
+if (args is ["ledger", ..])
+{
+    // The tamper-evident ledger: bulk append with the signer running, then full verification (see LedgerBench.cs).
+    await LedgerBench.RunAsync(args);
+    return;
+}
 if (args is ["registry-sweep-child", ..])
 {
     await RegistrySweepBench.ChildRunAsync(args);

@@ -30,6 +30,7 @@ public static class CliApp
                                  (password from $TALENTONE_ADMIN_PASSWORD or standard input)
           talentone sweep [--date yyyy-mm-dd] [--batch N]   eligibility sweep of every registered subject (成熟激活)
           talentone outbox dispatch                          send the notices that are due (SMS, in-app)
+          talentone ledger verify | sign | proof (--case N | --subject N) --out FILE | verify-proof FILE [--key KEYID]
 
         --catalog defaults to $TALENTONE_CATALOG or the nearest ./catalog directory.
         Commands on the database read TalentOne__Database and ConnectionStrings__TalentOne like the web host
@@ -53,6 +54,10 @@ public static class CliApp
                 ["admin", "create"] => await AdminCommands.CreateAsync(options, stdin, stdout, stderr),
                 ["sweep"] => await SweepCommands.SweepAsync(options, stdout, stderr),
                 ["outbox", "dispatch"] => await SweepCommands.DispatchAsync(options, stdout, stderr),
+                ["ledger", "verify"] => await LedgerCommands.VerifyAsync(options, stdout, stderr),
+                ["ledger", "sign"] => await LedgerCommands.SignAsync(options, stdout, stderr),
+                ["ledger", "proof"] => await LedgerCommands.ProofAsync(options, stdout, stderr),
+                ["ledger", "verify-proof", var file] => await LedgerCommands.VerifyProofAsync(file, options, stdout, stderr),
                 _ => UsageError(stderr),
             };
         }

@@ -11,6 +11,7 @@ using TalentOne.Data.Registry;
 using TalentOne.Policies.Catalog;
 using TalentOne.Registry.Accounts;
 using TalentOne.Registry.Codes;
+using TalentOne.Registry.Ledger;
 using TalentOne.Registry.Records;
 
 namespace TalentOne.Registry;
@@ -34,6 +35,7 @@ public static class RegistrySetup
         s.AddScoped<AccountService>();
         s.AddScoped<CodeService>();
         s.AddSingleton<ServiceCatalogCache>();
+        builder.AddLedger();
         return builder;
     }
 

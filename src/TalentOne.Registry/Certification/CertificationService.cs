@@ -8,6 +8,7 @@ using TalentOne.Data.Certification;
 using TalentOne.Data.Registry;
 using TalentOne.Policies.Catalog;
 using TalentOne.Policies.Profiles;
+using TalentOne.Registry.Ledger;
 using TalentOne.Registry.Records;
 
 namespace TalentOne.Registry.Certification;
@@ -30,7 +31,7 @@ public sealed record ExpiryResult(IReadOnlyList<long> Expired, IReadOnlyList<str
 /// takes the category back. Every refusal is a <see cref="RegistryException"/> with Chinese messages, and nothing of a
 /// refused request is stored.</summary>
 public sealed class CertificationService(TalentOneDb db, RegistryService registry, CertificationRoutes routes, TimeProvider clock,
-    ILogger<CertificationService> log)
+    ILogger<CertificationService> log, Ledger.Ledger ledger)
 {
     /// <summary>Author of the changes made when a certification expires.</summary>
     public const string SystemUser = "system";
@@ -140,6 +141,12 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
             Note = $"申请“{route.Title}”，提交材料 {application.Evidence.Count} 份",
         });
         await db.SaveChangesAsync(ct);
+        // 上链, last before the commit (it holds the ledger head until then): the application and its materials' hashes.
+        await ledger.AppendAsync(LedgerKinds.Submitted, new
+        {
+            applicationId = application.Id, routeId = route.Id, departmentId = route.DepartmentId, by = userId,
+            materials = linked.OrderBy(l => l.Kind, StringComparer.Ordinal).ThenBy(l => l.Sha, StringComparer.Ordinal).Select(l => new { kind = l.Kind, sha256 = l.Sha }),
+        }, application.Id, subjectId, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Certification application {Id} submitted for route {Route}", application.Id, route.Id);
         return application;
@@ -188,8 +195,14 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
             application.Reason = text;
             application.Version++;
             db.Set<CertificationEvent>().Add(new CertificationEvent { ApplicationId = application.Id, Kind = "rejected", ByUserId = reviewer.UserId, At = now, Note = text });
+            await using var rejectTx = await db.Database.BeginTransactionAsync(ct);
             try { await db.SaveChangesAsync(ct); }
             catch (DbUpdateConcurrencyException) { throw new RegistryException("status", "该申请刚刚已被他人审核，请刷新后查看", 409); }
+            await ledger.AppendAsync(LedgerKinds.Rejected, new
+            {
+                applicationId = application.Id, routeId = application.RouteId, departmentId = application.DepartmentId, by = reviewer.UserId, reason = text,
+            }, application.Id, application.SubjectId, ct);
+            await rejectTx.CommitAsync(ct);
             return application;
         }
 
@@ -248,6 +261,12 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
             if (proven.Count > 0)
                 await registry.ChangeFactsAsync(application.SubjectId, proven,
                     new Provenance(reviewer.UserId, FactStatus.Verified, application.DepartmentId, material, $"随“{route.Title}”认定核验"), catalog, null, ct);
+            await ledger.AppendAsync(LedgerKinds.Approved, new
+            {
+                applicationId = application.Id, routeId = route.Id, departmentId = application.DepartmentId, by = reviewer.UserId,
+                granted = JsonNode.Parse(application.GrantedJson!), validFrom = today, validUntil = validUntil, reason = text,
+                materials = attached.Select(e => new { kind = e.KindId, sha256 = e.Sha256 }),
+            }, application.Id, application.SubjectId, ct);
             await tx.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -329,6 +348,11 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
             try
             {
                 await db.SaveChangesAsync(ct);
+                await ledger.AppendAsync(LedgerKinds.Expired, new
+                {
+                    applicationId = application.Id, routeId = application.RouteId, departmentId = application.DepartmentId,
+                    validUntil = application.ValidUntil, restoredFacts = restore.Keys.Order(StringComparer.Ordinal), problem,
+                }, application.Id, application.SubjectId, ct);
                 await tx.CommitAsync(ct);
             }
             catch (DbUpdateConcurrencyException)

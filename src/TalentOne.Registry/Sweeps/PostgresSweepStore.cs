@@ -1,4 +1,5 @@
 using System.Data.Common;
+using TalentOne.Registry.Ledger;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -98,6 +99,7 @@ internal sealed class PostgresSweepStore(string connectionString) : SweepStore
         }
 
         int inserted = 0;
+        var enqueued = new List<LedgerItem>();
         if (batch.Notices.Count > 0)
         {
             await using (var copy = await _write.BeginBinaryImportAsync(
@@ -137,12 +139,17 @@ internal sealed class PostgresSweepStore(string connectionString) : SweepStore
                     CROSS JOIN (VALUES ('sms'), ('inapp')) AS c(channel)
                     ON CONFLICT ("NoticeId", "Channel") DO NOTHING
                 )
-                SELECT count(*) FROM ins
+                SELECT "Id", "SubjectId", "PolicyId", "GrantKey", "Kind" FROM ins ORDER BY "Id"
                 """);
             Param(ins, "now", now.ToUniversalTime());
             Param(ins, "run", runId);
-            inserted = Convert.ToInt32(await ins.ExecuteScalarAsync(ct));
+            await using (var r = await ins.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                    enqueued.Add(NoticeEntry(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), runId));
+            inserted = enqueued.Count;
         }
+        // 上链: each notice enqueued, in the batch's transaction (bulk path).
+        await LedgerStore.AppendAsync(_write, tx, enqueued, now, ct);
 
         var written = new BatchWritten(inserted, withdrawn);
         await using (var k = Command(_write, tx, CountersSql))

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using TalentOne.Registry.Ledger;
 using Microsoft.Data.Sqlite;
 
 namespace TalentOne.Registry.Sweeps;
@@ -85,6 +86,7 @@ internal sealed class SqliteSweepStore(string connectionString) : SweepStore
         }
 
         int inserted = 0;
+        var enqueued = new List<LedgerItem>();
         if (batch.Notices.Count > 0)
         {
             await using var ins = Command(_write, tx, """
@@ -110,6 +112,7 @@ internal sealed class SqliteSweepStore(string connectionString) : SweepStore
                 nb.Value = n.NotBefore is { } d ? d : DBNull.Value;
                 if (await ins.ExecuteScalarAsync(ct) is not long id) continue; // already there
                 inserted++;
+                enqueued.Add(NoticeEntry(id, n.SubjectId, n.PolicyId, n.GrantKey, n.Kind, runId));
                 foreach (var channel in TalentOne.Data.Sweeps.OutboxChannel.All)
                 {
                     oid.Value = id; ch.Value = channel; next.Value = n.NextAttemptAt.ToUniversalTime();
@@ -118,6 +121,8 @@ internal sealed class SqliteSweepStore(string connectionString) : SweepStore
             }
         }
 
+        // 上链: each notice enqueued, in the batch's transaction.
+        await LedgerStore.AppendAsync(_write, tx, enqueued, now, ct);
         var written = new BatchWritten(inserted, withdrawn);
         await using (var k = Command(_write, tx, CountersSql))
         {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using TalentOne.Registry.Ledger;
 using TalentOne.Data;
 using TalentOne.Data.Registry;
 
@@ -84,6 +85,10 @@ public abstract class SweepStore : IAsyncDisposable
         Func<BatchWritten, RunCounters> counters, Func<SweepBatch, CancellationToken, Task>? beforeCommit, CancellationToken ct);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>The ledger entry of a notice enqueued (docs/ledger.md): ids and keys only, not the text.</summary>
+    protected static LedgerItem NoticeEntry(long noticeId, long subjectId, string policyId, string grantKey, string kind, long runId) =>
+        new(LedgerKinds.NoticeEnqueued, LedgerHash.CanonicalJson(new { noticeId, policyId, grantKey, kind, runId }), null, subjectId);
 
     protected static DbCommand Command(DbConnection conn, DbTransaction? tx, string sql)
     {

@@ -98,6 +98,14 @@ public abstract class CertificationScenarios
     private static JsonObject? Fact(JsonObject record, string fact) =>
         record["facts"]!.AsArray().OfType<JsonObject>().FirstOrDefault(f => f["fact"]!.GetValue<string>() == fact);
 
+    /// <summary>The ledger entries (上链) of an application, in order.</summary>
+    private async Task<List<TalentOne.Data.Ledger.LedgerEntry>> LedgerOfAsync(long applicationId)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TalentOneDb>().Set<TalentOne.Data.Ledger.LedgerEntry>().AsNoTracking()
+            .Where(e => e.CaseId == applicationId).OrderBy(e => e.Seq).ToListAsync();
+    }
+
     private async Task<(int Files, int Applications)> StoredForAsync(long subjectId)
     {
         await using var scope = App.Services.CreateAsyncScope();
@@ -168,6 +176,10 @@ public abstract class CertificationScenarios
             && approved["granted"]!.AsArray().Single()!["value"]!.GetValue<double>() == 3, "approved, tier 3, valid for the route's period", approved);
         await (await DecideAsync(reviewer, id, new JsonObject { ["decision"] = "reject", ["reason"] = "再审" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "deciding the same application twice");
+        var chained = await LedgerOfAsync(id);
+        Assert.Equal(["certification.submitted", "certification.approved"], chained.Select(e => e.Kind));
+        Assert.All(chained, e => Assert.Equal(talent.SubjectId, e.SubjectId));
+        Assert.Contains("\"sha256\":\"", chained[0].Payload, StringComparison.Ordinal); // the materials' hashes
 
         var record = await (await talent.Client.GetAsync("/api/v1/me/record")).ExpectJsonAsync(HttpStatusCode.OK, "the talent's record");
         var tier = Fact(record, "person.quzhouTalentTier");
@@ -205,6 +217,7 @@ public abstract class CertificationScenarios
         var rejected = await (await DecideAsync(reviewer, id, new JsonObject { ["decision"] = "reject", ["reason"] = "证明材料与第三层次不相当" }))
             .ExpectJsonAsync(HttpStatusCode.OK, "rejecting with a reason");
         Http.That(rejected["status"]!.GetValue<string>() == "rejected", "rejected", rejected);
+        Assert.Equal(["certification.submitted", "certification.rejected"], (await LedgerOfAsync(id)).Select(e => e.Kind));
 
         var mine = JsonNode.Parse(await (await talent.Client.GetAsync("/api/v1/certification/applications")).ExpectAsync(HttpStatusCode.OK, "my applications"))!.AsArray();
         var seen = mine.OfType<JsonObject>().Single(a => a["id"]!.GetValue<long>() == id);
@@ -379,6 +392,7 @@ public abstract class CertificationScenarios
             var again = await service.ExpireAsync(catalog, lastDay.AddDays(1), default);
             Assert.Empty(again.Expired);
         }
+        Assert.Equal(["certification.submitted", "certification.approved", "certification.expired"], (await LedgerOfAsync(id)).Select(e => e.Kind));
 
         var record = await (await talent.Client.GetAsync("/api/v1/me/record")).ExpectJsonAsync(HttpStatusCode.OK, "the record after expiry");
         Http.That(Fact(record, "person.quzhouTalentTier") == null, "the tier is unknown again", record);

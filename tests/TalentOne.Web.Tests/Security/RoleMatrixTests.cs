@@ -114,6 +114,10 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["POST /api/v1/bundles/{id}/plan"] = Everyone,
         ["GET /bundles"] = Everyone,
         ["GET /bundles/{id}"] = Everyone,
+        // tamper-evident ledger (上链): a holder may ask for a proof (of its own record only; others are "not found")
+        ["GET /api/v1/ledger/status"] = Oversight,
+        ["GET /api/v1/ledger/verify"] = Oversight,
+        ["GET /api/v1/ledger/proof"] = [.. Oversight, .. Holders],
         // pages
         ["GET /calendar"] = Everyone,
         ["GET /admin/calendar"] = Admin,

@@ -162,6 +162,8 @@ public abstract class SweepScenarios
         That(again.Status == SweepStatus.Completed, "the second sweep completes");
         That((await ChangesAsync(talent.SubjectId, policy.Id)).Count == 1, "the second sweep finds no change");
         That((await NoticesAsync(talent.SubjectId, policy.Id)).Count == 1, "still exactly one notice");
+        var chained = await QueryAsync(db => db.Set<TalentOne.Data.Ledger.LedgerEntry>().Where(e => e.SubjectId == talent.SubjectId && e.Kind == "notice.enqueued").ToListAsync());
+        That(chained.Count(e => e.Payload.Contains($"\"noticeId\":{notices[0].Id},", StringComparison.Ordinal)) == 1, "the notice is on the ledger (上链) once");
         await DispatchAsync(ManualClock.China(test.Date, 12));
         That(SmsLines(talent.SubjectId).Count(l => l.Contains($"notice={notices[0].Id}\t")) == 1, "still exactly one SMS");
 
