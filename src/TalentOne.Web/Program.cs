@@ -11,6 +11,7 @@ using TalentOne.Web.Features.Eligibility;
 using TalentOne.Web.Features.Parameters;
 using TalentOne.Web.Features.Sweeps;
 using TalentOne.Web.Features.Bundles;
+using TalentOne.Web.Features.Cases;
 using TalentOne.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ builder.AddRoster();
 builder.AddSweeps();
 builder.AddCalendar();
 builder.AddBundles();
+builder.AddCases();
 
 var app = builder.Build();
 
@@ -43,6 +45,7 @@ app.MapCodesApi();
 app.MapSweepsApi();
 app.MapCalendarApi();
 app.MapBundlesApi();
+app.MapCasesApi();
 app.MapApiDocs();
 app.MapWebPages();
 

@@ -303,6 +303,50 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         return task;
     }
 
+    /// <summary>Keeps a file in the applicant's vault under a material id of the item catalog (once-only: later
+    /// submissions reuse it). The type is sniffed from the bytes; the same bytes are stored once per subject.</summary>
+    public async Task<MaterialFile> UploadAsync(long subjectId, string userId, string? materialId, EvidenceUpload? upload, ItemCatalog items, CancellationToken ct)
+    {
+        var id = materialId?.Trim() ?? "";
+        var defs = items.Items.SelectMany(i => i.Materials).Where(m => m.Id == id && !m.IsResult).ToList();
+        if (id.Length == 0) throw new RegistryException("materialId", "请说明上传的是哪一种材料（materialId）");
+        if (defs.Count == 0) throw new RegistryException("materialId", $"事项目录中没有这种材料：{id}");
+        if (upload == null) throw new RegistryException("file", "请选择要上传的文件");
+        var name = EvidenceFiles.DisplayName(upload.FileName);
+        var label = defs.Select(d => d.Name).FirstOrDefault(n => n.Length > 0) ?? id;
+        if (upload.Size == 0 || upload.Content.Length == 0) throw new RegistryException("file", $"文件“{name}”是空文件");
+        if (upload.Size > EvidenceFiles.MaxBytes || upload.Content.Length > EvidenceFiles.MaxBytes)
+            throw new RegistryException("file", $"文件“{name}”有 {EvidenceFiles.Size(Math.Max(upload.Size, upload.Content.Length))}，超过单个文件 {EvidenceFiles.Size(EvidenceFiles.MaxBytes)} 的上限");
+        var accept = defs.Select(d => d.Accept).FirstOrDefault(a => a.Count > 0) ?? ["pdf", "jpg", "png"];
+        var types = accept.Select(EvidenceFiles.ParseType).Where(t => t != null).Select(t => t!.Value).ToList();
+        var type = EvidenceFiles.Sniff(upload.Content);
+        if (type == null || !types.Contains(type.Value))
+            throw new RegistryException("file", $"文件“{name}”不是可接受的格式：“{label}”只接受 {string.Join("、", accept.Select(a => a.ToUpperInvariant()))} 文件");
+        if (defs.Select(d => d.MaxSizeMb).FirstOrDefault(x => x != null) is int mb && upload.Content.Length > mb * 1024L * 1024L)
+            throw new RegistryException("file", $"“{label}”不能超过 {mb} MB");
+        if (!await db.Subjects.AnyAsync(x => x.Id == subjectId, ct)) throw new RegistryException("subject", "档案不存在", 404);
+
+        var now = clock.GetUtcNow();
+        var sha = EvidenceFiles.Sha256(upload.Content);
+        var fileId = await db.Set<EvidenceFile>().Where(x => x.SubjectId == subjectId && x.Sha256 == sha).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        if (fileId is long fid && await db.Set<MaterialFile>().Include(v => v.File).FirstOrDefaultAsync(v => v.SubjectId == subjectId && v.MaterialId == id && v.EvidenceFileId == fid, ct) is { } same)
+            return same;
+        var kept = new MaterialFile { SubjectId = subjectId, MaterialId = id, At = now };
+        if (fileId is long existing) kept.EvidenceFileId = existing;
+        else kept.File = new EvidenceFile
+        {
+            SubjectId = subjectId, Sha256 = sha, Size = upload.Content.Length, ContentType = EvidenceFiles.ContentType(type.Value),
+            DisplayName = name, Content = upload.Content, UploadedBy = userId, UploadedAt = now,
+        };
+        db.Set<MaterialFile>().Add(kept);
+        await db.SaveChangesAsync(ct);
+        if (kept.File == null) kept.File = await db.Set<EvidenceFile>().FirstAsync(x => x.Id == kept.EvidenceFileId, ct);
+        return kept;
+    }
+
+    public async Task<List<MaterialFile>> VaultAsync(long subjectId, CancellationToken ct) =>
+        await db.Set<MaterialFile>().AsNoTracking().Include(v => v.File).Where(v => v.SubjectId == subjectId).OrderByDescending(v => v.Id).Take(500).ToListAsync(ct);
+
     public async Task<List<CaseFile>> MyCasesAsync(long subjectId, CancellationToken ct) =>
         await db.Set<CaseFile>().AsNoTracking().Include(c => c.Tasks).Where(c => c.SubjectId == subjectId)
             .OrderByDescending(c => c.Id).Take(200).ToListAsync(ct);
