@@ -112,6 +112,18 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/bundles"] = Everyone,
         ["GET /api/v1/bundles/{id}"] = Everyone,
         ["POST /api/v1/bundles/{id}/plan"] = Everyone,
+        // cases (一件事办件): holders apply once and follow their cases; reviewers work their own department's tasks
+        ["POST /api/v1/cases"] = Holders,
+        ["GET /api/v1/me/cases"] = Holders,
+        ["GET /api/v1/me/cases/{id:long}"] = Holders,
+        ["POST /api/v1/me/cases/{id:long}/tasks/{taskId:long}/resubmit"] = Holders,
+        ["POST /api/v1/me/materials"] = Holders,
+        ["GET /api/v1/me/materials"] = Holders,
+        ["GET /api/v1/tasks"] = [Roles.Reviewer],
+        ["POST /api/v1/tasks/{id:long}/claim"] = [Roles.Reviewer],
+        ["POST /api/v1/tasks/{id:long}/approve"] = [Roles.Reviewer],
+        ["POST /api/v1/tasks/{id:long}/reject"] = [Roles.Reviewer],
+        ["POST /api/v1/tasks/{id:long}/return"] = [Roles.Reviewer],
         ["GET /bundles"] = Everyone,
         ["GET /bundles/{id}"] = Everyone,
         // pages
