@@ -45,6 +45,9 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
     public const string ConflictMessage = "该事项已被他人处理";
     public const string NoticeKindCase = "case";
 
+    /// <summary>Stored JSON keeps Chinese readable (the history is read by people and fed to the ledger).</summary>
+    private static readonly JsonSerializerOptions Stored = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
+
     /// <summary>Applies once for the chosen items of a bundle. The same client key of the same subject returns the
     /// case already made.</summary>
     public async Task<Submitted> SubmitAsync(long subjectId, string userId, CaseSubmission s, CaseContext cx, CancellationToken ct)
@@ -73,7 +76,7 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var file = new CaseFile
         {
-            SubjectId = subjectId, BundleId = bundle.Id, ClientKey = key, Status = CaseStatus.Open, FormJson = values.ToJsonString(),
+            SubjectId = subjectId, BundleId = bundle.Id, ClientKey = key, Status = CaseStatus.Open, FormJson = values.ToJsonString(Stored),
             SubmittedAt = now, SubmittedBy = userId, AcceptedOn = cx.Today,
         };
         foreach (var item in items)
@@ -437,7 +440,7 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
     }
 
     private void Event(long caseId, long? taskId, string kind, string by, DateTimeOffset at, JsonObject detail) =>
-        db.Set<CaseEvent>().Add(new CaseEvent { CaseId = caseId, TaskId = taskId, Kind = kind, By = by, At = at, DetailJson = detail.ToJsonString() });
+        db.Set<CaseEvent>().Add(new CaseEvent { CaseId = caseId, TaskId = taskId, Kind = kind, By = by, At = at, DetailJson = detail.ToJsonString(Stored) });
 
     /// <summary>A notice to the applicant with its SMS and in-app outbox rows, saved with the change (transactional outbox).</summary>
     private void Notify(long subjectId, long caseId, string title, string body, DateTimeOffset now)
