@@ -259,6 +259,36 @@ public abstract class CaseScenarios
 
         var mine = JsonNode.Parse(await (await who.Client.GetAsync("/api/v1/me/cases")).ExpectAsync(HttpStatusCode.OK, "my cases"))!.AsArray();
         Assert.Empty(mine);
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalentOneDb>();
+        Assert.False(await db.Set<Notice>().AnyAsync(n => n.SubjectId == who.SubjectId), "a refused application sends no notice");
+        Assert.False(await db.Set<CaseFile>().AnyAsync(c => c.SubjectId == who.SubjectId), "a refused application stores no case");
+    }
+
+    [Fact]
+    public async Task A_material_file_is_checked_by_its_bytes_and_its_material()
+    {
+        var who = await App.RegisteredTalentAsync();
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(new StringContent("identity_card"), "materialId");
+            var exe = new ByteArrayContent([0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00]);
+            exe.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            form.Add(exe, "file", "id.pdf");
+            var problem = await (await who.Client.PostAsync("/api/v1/me/materials", form)).ExpectProblemAsync(HttpStatusCode.BadRequest, "a renamed executable");
+            Http.That(problem["errors"]!["file"]![0]!.GetValue<string>().Contains("不是可接受的格式"), "the file is refused by what its bytes are", problem);
+        }
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(new StringContent("no_such_material"), "materialId");
+            form.Add(new ByteArrayContent(Pdf()), "file", "x.pdf");
+            var problem = await (await who.Client.PostAsync("/api/v1/me/materials", form)).ExpectProblemAsync(HttpStatusCode.BadRequest, "an unknown material");
+            Http.That(problem["errors"]!["materialId"] != null, "the unknown material id is named", problem);
+        }
+        var first = await UploadAsync(who.Client, "identity_card", ["pdf"]);
+        var vault = JsonNode.Parse(await (await who.Client.GetAsync("/api/v1/me/materials")).ExpectAsync(HttpStatusCode.OK, "my materials"))!.AsArray();
+        Assert.Single(vault);
+        Assert.Equal(first, vault[0]!["fileId"]!.GetValue<long>());
     }
 
     [Fact]
