@@ -43,11 +43,67 @@ public abstract class CaseScenarios
                 var target = Path.Combine(policies, Path.GetFileName(file));
                 if (!File.Exists(target)) File.Copy(file, target);
             }
+            File.WriteAllText(Path.Combine(app.CatalogRoot, ItemCatalog.ItemsFolder, "test-diamond.yaml"), DiamondItems);
+            File.WriteAllText(Path.Combine(app.CatalogRoot, ItemCatalog.BundlesFolder, "test-diamond.yaml"), DiamondBundle);
             return _ready = app;
         }
     }
 
     protected abstract TalentOneApp Host { get; }
+
+    /// <summary>A diamond of test items (not in the shipped catalog): B and C need A, D needs B and C.</summary>
+    private const string DiamondItems = """
+        document: 测试用事项（菱形依赖）
+        items:
+          - id: dm.a
+            name: 甲事项
+            city: quzhou
+            department: hrss
+            limit_working_days: 3
+            source: {quote: 测试}
+            materials:
+              - {id: identity_card, core: true}
+            fields:
+              - {id: applicant.name, label: 姓名, type: text, required: true, max_length: 30}
+          - id: dm.b
+            name: 乙事项
+            city: quzhou
+            department: medical_insurance
+            limit_working_days: 5
+            prerequisites: [dm.a]
+            source: {quote: 测试}
+            materials:
+              - {id: "result:dm.a"}
+          - id: dm.c
+            name: 丙事项
+            city: quzhou
+            department: hrss
+            limit_working_days: 2
+            prerequisites: [dm.a]
+            source: {quote: 测试}
+            materials:
+              - {id: "result:dm.a"}
+          - id: dm.d
+            name: 丁事项
+            city: quzhou
+            department: hrss
+            limit_working_days: 4
+            prerequisites: [dm.b, dm.c]
+            source: {quote: 测试}
+            materials:
+              - {id: "result:dm.b"}
+              - {id: "result:dm.c"}
+        """;
+
+    private const string DiamondBundle = """
+        document: 测试用一件事
+        bundles:
+          - id: test.diamond
+            name: 菱形测试一件事
+            city: quzhou
+            source: {quote: 测试}
+            items: [dm.a, dm.b, dm.c, dm.d]
+        """;
 
     private ItemCatalog Items()
     {
@@ -304,6 +360,58 @@ public abstract class CaseScenarios
         Assert.Equal(new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }, codes);
         var lost = await answers.Single(r => r.StatusCode == HttpStatusCode.Conflict).ExpectProblemAsync(HttpStatusCode.Conflict, "the losing claim");
         Http.That(lost["detail"]!.GetValue<string>().Contains(CaseService.ConflictMessage), "the loser is told someone else handled it", lost);
+    }
+
+    private async Task<JsonObject> DiamondCaseAsync(TestAccounts.Registered who)
+    {
+        var file = await UploadAsync(who.Client, "identity_card", ["pdf"]);
+        return await (await who.Client.PostJsonAsync("/api/v1/cases", new JsonObject
+        {
+            ["bundleId"] = "test.diamond", ["items"] = new JsonArray("dm.d"), ["values"] = new JsonObject { ["applicant.name"] = "张三" },
+            ["materials"] = new JsonObject { ["identity_card"] = file }, ["clientKey"] = Guid.NewGuid().ToString("N"),
+        })).ExpectJsonAsync(HttpStatusCode.Created, "applying for 丁事项 (its prerequisites are added)");
+    }
+
+    private static string[] States(JsonObject c) => new[] { "dm.a", "dm.b", "dm.c", "dm.d" }.Select(i => TaskOf(c, i)["status"]!.GetValue<string>()).ToArray();
+
+    [Fact]
+    public async Task In_a_diamond_the_last_item_waits_for_both_of_its_prerequisites_and_receives_both_results()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var c = await DiamondCaseAsync(who);
+        Assert.Equal(new[] { "queued", "waiting", "waiting", "waiting" }, States(c));
+        var hrss = await App.ClientAsync(Roles.Reviewer, "quzhou.hrss");
+        var medical = await App.ClientAsync(Roles.Reviewer, "quzhou.medical_insurance");
+        async Task<JsonObject> Now() => await (await who.Client.GetAsync($"/api/v1/me/cases/{c["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "the case");
+
+        await (await hrss.PostAsync($"/api/v1/tasks/{TaskOf(c, "dm.a")["id"]}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving 甲");
+        Assert.Equal(new[] { "approved", "queued", "queued", "waiting" }, States(await Now()));
+        await (await hrss.PostAsync($"/api/v1/tasks/{TaskOf(c, "dm.c")["id"]}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving 丙");
+        Assert.Equal(new[] { "approved", "queued", "approved", "waiting" }, States(await Now()));
+        await (await medical.PostAsync($"/api/v1/tasks/{TaskOf(c, "dm.b")["id"]}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving 乙");
+        var after = await Now();
+        Assert.Equal(new[] { "approved", "approved", "approved", "queued" }, States(after));
+        var results = after["materials"]!.AsArray().OfType<JsonObject>().Select(m => m["materialId"]!.GetValue<string>()).Where(m => m.StartsWith("result:")).ToList();
+        Assert.Equal(new[] { "result:dm.a", "result:dm.a", "result:dm.b", "result:dm.c" }, results.Order(StringComparer.Ordinal));
+
+        await (await hrss.PostJsonAsync($"/api/v1/tasks/{TaskOf(c, "dm.d")["id"]}/reject", new JsonObject { ["reason"] = "材料不符" }))
+            .ExpectJsonAsync(HttpStatusCode.OK, "rejecting 丁");
+        Assert.Equal("partly_rejected", (await Now())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Rejecting_the_first_item_of_a_diamond_cancels_everything_after_it()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var c = await DiamondCaseAsync(who);
+        var hrss = await App.ClientAsync(Roles.Reviewer, "quzhou.hrss");
+        await (await hrss.PostJsonAsync($"/api/v1/tasks/{TaskOf(c, "dm.a")["id"]}/reject", new JsonObject { ["reason"] = "身份证已过期" }))
+            .ExpectJsonAsync(HttpStatusCode.OK, "rejecting 甲");
+        var after = await (await who.Client.GetAsync($"/api/v1/me/cases/{c["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "the case");
+        Assert.Equal(new[] { "rejected", "cancelled", "cancelled", "cancelled" }, States(after));
+        Http.That(TaskOf(after, "dm.d")["reason"]!.GetValue<string>() == "前置事项《甲事项》未通过：身份证已过期",
+            "the transitive dependant carries the first item's reason", after);
+        Assert.Equal("partly_rejected", after["status"]!.GetValue<string>());
     }
 
     /// <summary>Dates through the service, on chosen days: 5 working days from Wednesday 2021-09-29 fall due on
