@@ -184,7 +184,13 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
 
     /// <summary>A department's action on a task. Another department's task does not exist for the actor (404); a closed
     /// task or one in the wrong state is a conflict (409); a concurrent change loses with "该事项已被他人处理".</summary>
-    public async Task<CaseTask> ActAsync(long taskId, CaseActor actor, TaskAction action, string? reason, CaseContext cx, CancellationToken ct)
+    public Task<CaseTask> ActAsync(long taskId, CaseActor actor, TaskAction action, string? reason, CaseContext cx, CancellationToken ct) =>
+        ActAsync(taskId, actor, action, reason, cx, 0, ct);
+
+    /// <summary>The case's version serialises the actions on its tasks (so that two prerequisites approved at the same
+    /// moment still release their common dependant). A conflict on the case alone is retried; a conflict on the task
+    /// itself means someone else handled it.</summary>
+    private async Task<CaseTask> ActAsync(long taskId, CaseActor actor, TaskAction action, string? reason, CaseContext cx, int attempt, CancellationToken ct)
     {
         var task = await db.Set<CaseTask>().FirstOrDefaultAsync(t => t.Id == taskId, ct);
         if (task == null || actor.DepartmentId == null || actor.DepartmentId != task.DepartmentId)
@@ -266,17 +272,27 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
                 Notify(subjectId, file.Id, $"《{name}》需要补正", $"您的《{name}》需要补正（案件号 {file.Id}）：{text}。补正期间暂停计时，请补正后重新提交。", now);
                 break;
         }
+        var loaded = task.Version;
         task.Version++;
         file.Status = CaseStatusOf(file);
         file.Version++;
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateConcurrencyException) { throw new RegistryException("status", ConflictMessage, 409); }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var now2 = await db.Set<CaseTask>().AsNoTracking().Where(t => t.Id == taskId).Select(t => t.Version).FirstAsync(ct);
+            if (now2 != loaded || attempt >= 3) throw new RegistryException("status", ConflictMessage, 409);
+            return await ActAsync(taskId, actor, action, reason, cx, attempt + 1, ct);
+        }
         return task;
     }
 
     /// <summary>The applicant resubmits a task returned for supplement: the clock resumes, and the record says why the
     /// due date moved.</summary>
-    public async Task<CaseTask> ResubmitAsync(long subjectId, long caseId, long taskId, string userId, string? note, CaseContext cx, CancellationToken ct)
+    public Task<CaseTask> ResubmitAsync(long subjectId, long caseId, long taskId, string userId, string? note, CaseContext cx, CancellationToken ct) =>
+        ResubmitAsync(subjectId, caseId, taskId, userId, note, cx, 0, ct);
+
+    private async Task<CaseTask> ResubmitAsync(long subjectId, long caseId, long taskId, string userId, string? note, CaseContext cx, int attempt, CancellationToken ct)
     {
         var file = await db.Set<CaseFile>().Include(c => c.Tasks).FirstOrDefaultAsync(c => c.Id == caseId && c.SubjectId == subjectId, ct)
             ?? throw new RegistryException("id", "案件不存在", 404);
@@ -290,6 +306,7 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         list[^1] = open with { To = cx.Today < open.From ? open.From : cx.Today };
         task.SuspensionsJson = JsonSerializer.Serialize(list.Select(x => new SuspensionJson(x.From, x.To, x.Reason)));
         task.Status = task.ClaimedBy != null ? CaseTaskStatus.Claimed : CaseTaskStatus.Queued;
+        var loaded = task.Version;
         task.Version++;
         file.Version++;
         var state = Clock(task).On(cx.Calendar, cx.Today, cx.YellowThreshold);
@@ -302,7 +319,13 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         var name = Name(cx, task.ItemId);
         Notify(subjectId, file.Id, $"《{name}》已补正", $"您已补正《{name}》（案件号 {file.Id}），恢复计时，应于 {(state.Due is { } d2 ? D(d2) : "—")} 前办结。{string.Join("；", moved)}。", now);
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateConcurrencyException) { throw new RegistryException("status", ConflictMessage, 409); }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Set<CaseTask>().AsNoTracking().Where(t => t.Id == taskId).Select(t => t.Version).FirstAsync(ct);
+            if (current != loaded || attempt >= 3) throw new RegistryException("status", ConflictMessage, 409);
+            return await ResubmitAsync(subjectId, caseId, taskId, userId, note, cx, attempt + 1, ct);
+        }
         return task;
     }
 

@@ -400,6 +400,22 @@ public abstract class CaseScenarios
     }
 
     [Fact]
+    public async Task Two_departments_approving_both_prerequisites_at_the_same_moment_still_release_the_common_dependant()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var c = await DiamondCaseAsync(who);
+        var hrss = await App.ClientAsync(Roles.Reviewer, "quzhou.hrss");
+        var medical = await App.ClientAsync(Roles.Reviewer, "quzhou.medical_insurance");
+        await (await hrss.PostAsync($"/api/v1/tasks/{TaskOf(c, "dm.a")["id"]}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving 甲");
+        var answers = await System.Threading.Tasks.Task.WhenAll(
+            medical.PostAsync($"/api/v1/tasks/{TaskOf(c, "dm.b")["id"]}/approve", null),
+            hrss.PostAsync($"/api/v1/tasks/{TaskOf(c, "dm.c")["id"]}/approve", null));
+        foreach (var a in answers) await a.ExpectJsonAsync(HttpStatusCode.OK, "approving 乙 and 丙 at once (different tasks do not conflict)");
+        var after = await (await who.Client.GetAsync($"/api/v1/me/cases/{c["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "the case");
+        Assert.Equal(new[] { "approved", "approved", "approved", "queued" }, States(after));
+    }
+
+    [Fact]
     public async Task Rejecting_the_first_item_of_a_diamond_cancels_everything_after_it()
     {
         var who = await App.RegisteredTalentAsync();
