@@ -416,6 +416,20 @@ public abstract class CaseScenarios
     }
 
     [Fact]
+    public async Task The_applicant_and_the_department_see_the_case_on_their_pages()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var c = await DiamondCaseAsync(who);
+        var mine = WebUtility.HtmlDecode(await (await who.Client.GetAsync("/me/cases")).ExpectAsync(HttpStatusCode.OK, "the applicant's cases page"));
+        Assert.Contains("菱形测试一件事", mine);
+        Assert.Contains("等待前置事项", mine);
+        var hrss = await App.ClientAsync(Roles.Reviewer, "quzhou.hrss");
+        var queue = WebUtility.HtmlDecode(await (await hrss.GetAsync("/review/tasks")).ExpectAsync(HttpStatusCode.OK, "the department's task page"));
+        Assert.Contains($"<td>{c["id"]}</td>", queue);
+        Assert.Contains("甲事项", queue);
+    }
+
+    [Fact]
     public async Task Rejecting_the_first_item_of_a_diamond_cancels_everything_after_it()
     {
         var who = await App.RegisteredTalentAsync();

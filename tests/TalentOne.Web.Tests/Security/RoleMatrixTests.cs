@@ -151,6 +151,8 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /me/edit"] = Holders,
         ["GET /me/history"] = Holders,
         ["GET /me/certification"] = Holders,
+        ["GET /me/cases"] = Holders,
+        ["GET /review/tasks"] = [Roles.Reviewer],
         ["GET /review/certifications"] = [Roles.Reviewer, .. Oversight],
         ["GET /review/certifications/{id:long}"] = [Roles.Reviewer, .. Oversight],
         ["GET /me/code"] = Holders,
