@@ -444,6 +444,31 @@ public abstract class CaseScenarios
         Assert.Equal("partly_rejected", after["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task The_department_queue_puts_overdue_tasks_first_then_the_nearly_due()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var request = await ApplicationAsync(who, Guid.NewGuid().ToString("N"));
+        var items = Items();
+        var calendar = await CalendarAsync();
+        await using var scope = App.Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<CaseService>();
+        CaseContext On(DateOnly d) => new(items, calendar, d);
+        var submission = new CaseSubmission(Bundle, Chosen, request["values"]!.AsObject(), request["materials"]!.AsObject(), "");
+        // accepted Monday 2021-11-01 (due 11-04 and 11-08), Friday 11-05 (due 11-10 and 11-12), Monday 11-08 (due 11-11 and 11-15)
+        var cases = new List<long>();
+        foreach (var day in new[] { new DateOnly(2021, 11, 8), new DateOnly(2021, 11, 1), new DateOnly(2021, 11, 5) })
+            cases.Add((await service.SubmitAsync(who.SubjectId, "test", submission with { ClientKey = Guid.NewGuid().ToString("N") }, On(day), default)).Case.Id);
+        var queue = (await service.QueueAsync(items.ItemById[Archive].DepartmentId, On(new DateOnly(2021, 11, 9)), default))
+            .Where(v => cases.Contains(v.Task.CaseId)).ToList();
+        Assert.Equal(6, queue.Count);
+        var cards = queue.Select(v => v.Deadline!.Status).ToList();
+        Assert.Equal(new[] { DeadlineStatus.Red, DeadlineStatus.Red, DeadlineStatus.Yellow, DeadlineStatus.Normal, DeadlineStatus.Normal, DeadlineStatus.Normal }, cards);
+        var dues = queue.Select(v => v.Deadline!.Due!.Value).ToList();
+        Assert.Equal(new[] { new DateOnly(2021, 11, 4), new DateOnly(2021, 11, 8), new DateOnly(2021, 11, 10) }, dues.Take(3));
+        Assert.Equal(dues.Skip(3).Order(), dues.Skip(3));
+    }
+
     /// <summary>Dates through the service, on chosen days: 5 working days from Wednesday 2021-09-29 fall due on
     /// 2021-10-12 (National Day holiday, 2021-10-09 an adjusted working day); a return for supplement on Wednesday
     /// 2021-11-03 and a resubmission on Friday 2021-11-05 move a due date of 2021-11-08 by three working days.</summary>
