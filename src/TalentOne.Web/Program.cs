@@ -12,6 +12,7 @@ using TalentOne.Web.Features.Parameters;
 using TalentOne.Web.Features.Sweeps;
 using TalentOne.Web.Features.Bundles;
 using TalentOne.Web.Features.Ledger;
+using TalentOne.Web.Features.Cases;
 using TalentOne.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.AddSweeps();
 builder.AddCalendar();
 builder.AddBundles();
 builder.AddLedgerFeature();
+builder.AddCases();
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ app.MapSweepsApi();
 app.MapCalendarApi();
 app.MapBundlesApi();
 app.MapLedgerApi();
+app.MapCasesApi();
 app.MapApiDocs();
 app.MapWebPages();
 
