@@ -82,7 +82,8 @@ public sealed class EligibilityChange : IAppendOnly
 
 public static class NoticeKind
 {
-    public const string Eligible = "eligible", Reminder = "reminder";
+    /// <summary>Case is a message about a 一件事 application (受理, 办结, 退回补正 …); its PolicyId is "case:{id}".</summary>
+    public const string Eligible = "eligible", Reminder = "reminder", Case = "case";
 }
 
 /// <summary>A message to a subject (消息): "you are now eligible for …" or a reminder on the day time makes a policy

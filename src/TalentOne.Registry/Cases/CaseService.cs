@@ -43,7 +43,7 @@ public sealed record CaseView(CaseFile Case, IReadOnlyList<TaskView> Tasks, IRea
 public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<CaseService> log)
 {
     public const string ConflictMessage = "该事项已被他人处理";
-    public const string NoticeKindCase = "case";
+    public const string NoticeKindCase = NoticeKind.Case;
 
     /// <summary>Stored JSON keeps Chinese readable (the history is read by people and fed to the ledger).</summary>
     private static readonly JsonSerializerOptions Stored = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };

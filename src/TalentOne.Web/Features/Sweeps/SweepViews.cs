@@ -58,7 +58,17 @@ public static class SweepViews
         _ => k,
     };
 
-    public static string NoticeKindText(string k) => k == NoticeKind.Reminder ? "到期提醒" : "符合通知";
+    public static string NoticeKindText(string k) => k switch
+    {
+        NoticeKind.Reminder => "到期提醒",
+        NoticeKind.Case => "办件进度",
+        _ => "符合通知",
+    };
+
+    /// <summary>Where a message leads: the policy it is about, or the case.</summary>
+    public static (string Href, string Text) NoticeLink(string kind, string policyId) => kind == NoticeKind.Case
+        ? ("/me/cases#case-" + policyId["case:".Length..], "查看办件进度")
+        : ("/catalog/" + policyId, "查看政策原文");
 
     public static string ChannelText(string c) => c == OutboxChannel.Sms ? "短信" : "站内消息";
 
