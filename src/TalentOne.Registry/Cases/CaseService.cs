@@ -40,8 +40,23 @@ public sealed record CaseView(CaseFile Case, IReadOnlyList<TaskView> Tasks, IRea
 /// <summary>The case workflow of issue 4 (一件事): apply once; the items go to their departments in parallel (并联) when
 /// independent and in series (串联) when one needs another's result. Every change writes an event and a notice to the
 /// applicant with its outbox rows in the same transaction.</summary>
-public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<CaseService> log)
+public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<CaseService> log, Ledger.Ledger ledger)
 {
+    /// <summary>Events of the change being made, appended to the ledger (上链) in the same transaction, last before commit.</summary>
+    private readonly List<(long CaseId, long? TaskId, string Kind, string By, DateTimeOffset At, JsonObject Detail)> _chain = [];
+
+    private async Task ChainAsync(long subjectId, CancellationToken ct)
+    {
+        if (_chain.Count == 0) return;
+        var items = _chain.Select(e => new Ledger.LedgerItem("case." + e.Kind, Ledger.LedgerHash.CanonicalJson(new
+        {
+            caseId = e.CaseId, taskId = e.TaskId, kind = e.Kind, by = e.By, at = e.At.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            detail = e.Detail.DeepClone(),
+        }), e.CaseId, subjectId)).ToList();
+        _chain.Clear();
+        await ledger.AppendManyAsync(items, ct);
+    }
+
     public const string ConflictMessage = "该事项已被他人处理";
     public const string NoticeKindCase = NoticeKind.Case;
 
@@ -114,6 +129,7 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         if (waiting.Count > 0) lines.Add($"{string.Join("、", waiting.Select(t => "《" + Name(cx, t.ItemId) + "》"))}待前置事项办结后自动推送");
         Notify(subjectId, file.Id, $"“{bundle.Name}”已受理", $"您的“{bundle.Name}”申请已于 {D(cx.Today)} 受理（案件号 {file.Id}）。" + string.Join("；", lines) + "。", now);
         await db.SaveChangesAsync(ct);
+        await ChainAsync(subjectId, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Case {Id} of bundle {Bundle} submitted with {Tasks} tasks", file.Id, bundle.Id, file.Tasks.Count);
         return new Submitted(file, true);
@@ -276,9 +292,16 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         task.Version++;
         file.Status = CaseStatusOf(file);
         file.Version++;
-        try { await db.SaveChangesAsync(ct); }
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await ChainAsync(subjectId, ct);
+            await tx.CommitAsync(ct);
+        }
         catch (DbUpdateConcurrencyException)
         {
+            _chain.Clear();
             db.ChangeTracker.Clear();
             var now2 = await db.Set<CaseTask>().AsNoTracking().Where(t => t.Id == taskId).Select(t => t.Version).FirstAsync(ct);
             if (now2 != loaded || attempt >= 3) throw new RegistryException("status", ConflictMessage, 409);
@@ -318,9 +341,16 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         });
         var name = Name(cx, task.ItemId);
         Notify(subjectId, file.Id, $"《{name}》已补正", $"您已补正《{name}》（案件号 {file.Id}），恢复计时，应于 {(state.Due is { } d2 ? D(d2) : "—")} 前办结。{string.Join("；", moved)}。", now);
-        try { await db.SaveChangesAsync(ct); }
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await ChainAsync(subjectId, ct);
+            await tx.CommitAsync(ct);
+        }
         catch (DbUpdateConcurrencyException)
         {
+            _chain.Clear();
             db.ChangeTracker.Clear();
             var current = await db.Set<CaseTask>().AsNoTracking().Where(t => t.Id == taskId).Select(t => t.Version).FirstAsync(ct);
             if (current != loaded || attempt >= 3) throw new RegistryException("status", ConflictMessage, 409);
@@ -462,8 +492,11 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         task.Reason = reason;
     }
 
-    private void Event(long caseId, long? taskId, string kind, string by, DateTimeOffset at, JsonObject detail) =>
+    private void Event(long caseId, long? taskId, string kind, string by, DateTimeOffset at, JsonObject detail)
+    {
         db.Set<CaseEvent>().Add(new CaseEvent { CaseId = caseId, TaskId = taskId, Kind = kind, By = by, At = at, DetailJson = detail.ToJsonString(Stored) });
+        _chain.Add((caseId, taskId, kind, by, at, detail));
+    }
 
     /// <summary>A notice to the applicant with its SMS and in-app outbox rows, saved with the change (transactional outbox).</summary>
     private void Notify(long subjectId, long caseId, string title, string body, DateTimeOffset now)

@@ -142,11 +142,12 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
         });
         await db.SaveChangesAsync(ct);
         // 上链, last before the commit (it holds the ledger head until then): the application and its materials' hashes.
+        // The ledger's CaseId is the 一件事 case (case file id); an application is found by its subject and applicationId.
         await ledger.AppendAsync(LedgerKinds.Submitted, new
         {
             applicationId = application.Id, routeId = route.Id, departmentId = route.DepartmentId, by = userId,
             materials = linked.OrderBy(l => l.Kind, StringComparer.Ordinal).ThenBy(l => l.Sha, StringComparer.Ordinal).Select(l => new { kind = l.Kind, sha256 = l.Sha }),
-        }, application.Id, subjectId, ct);
+        }, caseId: null, subjectId, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Certification application {Id} submitted for route {Route}", application.Id, route.Id);
         return application;
@@ -201,7 +202,7 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
             await ledger.AppendAsync(LedgerKinds.Rejected, new
             {
                 applicationId = application.Id, routeId = application.RouteId, departmentId = application.DepartmentId, by = reviewer.UserId, reason = text,
-            }, application.Id, application.SubjectId, ct);
+            }, caseId: null, application.SubjectId, ct);
             await rejectTx.CommitAsync(ct);
             return application;
         }
@@ -266,7 +267,7 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
                 applicationId = application.Id, routeId = route.Id, departmentId = application.DepartmentId, by = reviewer.UserId,
                 granted = JsonNode.Parse(application.GrantedJson!), validFrom = today, validUntil = validUntil, reason = text,
                 materials = attached.Select(e => new { kind = e.KindId, sha256 = e.Sha256 }),
-            }, application.Id, application.SubjectId, ct);
+            }, caseId: null, application.SubjectId, ct);
             await tx.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -352,7 +353,7 @@ public sealed class CertificationService(TalentOneDb db, RegistryService registr
                 {
                     applicationId = application.Id, routeId = application.RouteId, departmentId = application.DepartmentId,
                     validUntil = application.ValidUntil, restoredFacts = restore.Keys.Order(StringComparer.Ordinal), problem,
-                }, application.Id, application.SubjectId, ct);
+                }, caseId: null, application.SubjectId, ct);
                 await tx.CommitAsync(ct);
             }
             catch (DbUpdateConcurrencyException)

@@ -245,6 +245,18 @@ public abstract class CaseScenarios
         await (await hrss.PostAsync($"/api/v1/tasks/{TaskOf(c, Archive)["id"]}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving 人事档案转移");
         var done = await (await who.Client.GetAsync($"/api/v1/me/cases/{c["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "the finished case");
         Http.That(done["status"]!.GetValue<string>() == "completed", "every item approved: the case is completed", done);
+
+        // 上链: every step of the case is on the ledger, in order, under the case and the applicant, and the chain verifies
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var caseId = c["id"]!.GetValue<long>();
+            var chained = await scope.ServiceProvider.GetRequiredService<TalentOneDb>().Set<TalentOne.Data.Ledger.LedgerEntry>().AsNoTracking()
+                .Where(e => e.CaseId == caseId).OrderBy(e => e.Seq).ToListAsync();
+            Assert.Equal(done["events"]!.AsArray().OfType<JsonObject>().Select(e => "case." + e["kind"]!.GetValue<string>()), chained.Select(e => e.Kind));
+            Assert.All(chained, e => Assert.Equal(who.SubjectId, e.SubjectId));
+            var verification = await scope.ServiceProvider.GetRequiredService<TalentOne.Registry.Ledger.LedgerVerifier>().VerifyAsync(null, default);
+            Assert.True(verification.Ok, verification.ToString());
+        }
     }
 
     [Fact]

@@ -102,8 +102,9 @@ public abstract class CertificationScenarios
     private async Task<List<TalentOne.Data.Ledger.LedgerEntry>> LedgerOfAsync(long applicationId)
     {
         await using var scope = App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<TalentOneDb>().Set<TalentOne.Data.Ledger.LedgerEntry>().AsNoTracking()
-            .Where(e => e.CaseId == applicationId).OrderBy(e => e.Seq).ToListAsync();
+        var entries = await scope.ServiceProvider.GetRequiredService<TalentOneDb>().Set<TalentOne.Data.Ledger.LedgerEntry>().AsNoTracking()
+            .Where(e => e.Kind.StartsWith("certification.")).OrderBy(e => e.Seq).ToListAsync();
+        return entries.Where(e => System.Text.Json.Nodes.JsonNode.Parse(e.Payload)?["applicationId"]?.GetValue<long>() == applicationId).ToList();
     }
 
     private async Task<(int Files, int Applications)> StoredForAsync(long subjectId)
