@@ -45,6 +45,29 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
     /// <summary>Events of the change being made, appended to the ledger (上链) in the same transaction, last before commit.</summary>
     private readonly List<(long CaseId, long? TaskId, string Kind, string By, DateTimeOffset At, JsonObject Detail)> _chain = [];
 
+    /// <summary>Saves a task's change, its events and notices and their ledger entries in one transaction. False when only
+    /// the case changed underneath (another department acted on another task of it): the caller redoes the action on
+    /// fresh data. When the task itself changed, or after three tries, the action is refused (409).</summary>
+    private async Task<bool> TrySaveAsync(long subjectId, long taskId, int loadedVersion, int attempt, CancellationToken ct)
+    {
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await ChainAsync(subjectId, ct);
+            await tx.CommitAsync(ct);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            _chain.Clear();
+            db.ChangeTracker.Clear();
+            var current = await db.Set<CaseTask>().AsNoTracking().Where(t => t.Id == taskId).Select(t => t.Version).FirstAsync(ct);
+            if (current != loadedVersion || attempt >= 3) throw new RegistryException("status", ConflictMessage, 409);
+            return false;
+        }
+    }
+
     private async Task ChainAsync(long subjectId, CancellationToken ct)
     {
         if (_chain.Count == 0) return;
@@ -292,22 +315,7 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         task.Version++;
         file.Status = CaseStatusOf(file);
         file.Version++;
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await ChainAsync(subjectId, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            _chain.Clear();
-            db.ChangeTracker.Clear();
-            var now2 = await db.Set<CaseTask>().AsNoTracking().Where(t => t.Id == taskId).Select(t => t.Version).FirstAsync(ct);
-            if (now2 != loaded || attempt >= 3) throw new RegistryException("status", ConflictMessage, 409);
-            return await ActAsync(taskId, actor, action, reason, cx, attempt + 1, ct);
-        }
-        return task;
+        return await TrySaveAsync(subjectId, taskId, loaded, attempt, ct) ? task : await ActAsync(taskId, actor, action, reason, cx, attempt + 1, ct);
     }
 
     /// <summary>The applicant resubmits a task returned for supplement: the clock resumes, and the record says why the
@@ -341,22 +349,7 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         });
         var name = Name(cx, task.ItemId);
         Notify(subjectId, file.Id, $"《{name}》已补正", $"您已补正《{name}》（案件号 {file.Id}），恢复计时，应于 {(state.Due is { } d2 ? D(d2) : "—")} 前办结。{string.Join("；", moved)}。", now);
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await ChainAsync(subjectId, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            _chain.Clear();
-            db.ChangeTracker.Clear();
-            var current = await db.Set<CaseTask>().AsNoTracking().Where(t => t.Id == taskId).Select(t => t.Version).FirstAsync(ct);
-            if (current != loaded || attempt >= 3) throw new RegistryException("status", ConflictMessage, 409);
-            return await ResubmitAsync(subjectId, caseId, taskId, userId, note, cx, attempt + 1, ct);
-        }
-        return task;
+        return await TrySaveAsync(subjectId, taskId, loaded, attempt, ct) ? task : await ResubmitAsync(subjectId, caseId, taskId, userId, note, cx, attempt + 1, ct);
     }
 
     /// <summary>Keeps a file in the applicant's vault under a material id of the item catalog (once-only: later
