@@ -148,18 +148,7 @@ internal sealed class PostgresSweepStore(string connectionString) : SweepStore
                     enqueued.Add(NoticeEntry(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), runId));
             inserted = enqueued.Count;
         }
-        // 上链: each notice enqueued, in the batch's transaction (bulk path).
-        await LedgerStore.AppendAsync(_write, tx, enqueued, now, ct);
-
-        var written = new BatchWritten(inserted, withdrawn);
-        await using (var k = Command(_write, tx, CountersSql))
-        {
-            CounterParams(k, runId, counters(written));
-            await k.ExecuteNonQueryAsync(ct);
-        }
-        if (beforeCommit != null) await beforeCommit(batch, ct);
-        await tx.CommitAsync(ct);
-        return written;
+        return await FinishBatchAsync(_write, tx, runId, batch, enqueued, new BatchWritten(inserted, withdrawn), now, counters, beforeCommit, ct);
     }
 
     public override async ValueTask DisposeAsync()

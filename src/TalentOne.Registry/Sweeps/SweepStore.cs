@@ -123,6 +123,23 @@ public abstract class SweepStore : IAsyncDisposable
         WHERE "Id" = @run
         """;
 
+    /// <summary>The end of every batch, on either database: the notices go on the ledger (上链), the run's counters are
+    /// updated, and the transaction commits — all or nothing.</summary>
+    protected static async Task<BatchWritten> FinishBatchAsync(DbConnection conn, DbTransaction tx, long runId, SweepBatch batch,
+        IReadOnlyList<TalentOne.Registry.Ledger.LedgerItem> enqueued, BatchWritten written, DateTimeOffset now,
+        Func<BatchWritten, RunCounters> counters, Func<SweepBatch, CancellationToken, Task>? beforeCommit, CancellationToken ct)
+    {
+        await TalentOne.Registry.Ledger.LedgerStore.AppendAsync(conn, tx, enqueued, now, ct);
+        await using (var k = Command(conn, tx, CountersSql))
+        {
+            CounterParams(k, runId, counters(written));
+            await k.ExecuteNonQueryAsync(ct);
+        }
+        if (beforeCommit != null) await beforeCommit(batch, ct);
+        await tx.CommitAsync(ct);
+        return written;
+    }
+
     protected static void CounterParams(DbCommand c, long runId, RunCounters k)
     {
         Param(c, "@run", runId);
