@@ -40,8 +40,12 @@ public sealed record CaseView(CaseFile Case, IReadOnlyList<TaskView> Tasks, IRea
 /// <summary>The case workflow of issue 4 (一件事): apply once; the items go to their departments in parallel (并联) when
 /// independent and in series (串联) when one needs another's result. Every change writes an event and a notice to the
 /// applicant with its outbox rows in the same transaction.</summary>
-public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<CaseService> log, Ledger.Ledger ledger)
+public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<CaseService> log, Ledger.Ledger ledger, Records.PersonalDataProtector protector)
 {
+    /// <summary>Form fields that carry an identity number: checked against the record's (by its blind index) and stored
+    /// masked — the number itself is kept only encrypted, on the record.</summary>
+    private static readonly string[] IdentityFields = ["applicant.idNumber"];
+
     /// <summary>Events of the change being made, appended to the ledger (上链) in the same transaction, last before commit.</summary>
     private readonly List<(long CaseId, long? TaskId, string Kind, string By, DateTimeOffset At, JsonObject Detail)> _chain = [];
 
@@ -103,8 +107,16 @@ public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<Case
         Selection selection;
         try { selection = BundlePlanner.Plan(cx.Items, bundle, s.Items ?? [], null, cx.Today); }
         catch (PlanException pe) { throw new RegistryException(pe.Errors); }
-        var values = s.Values ?? [];
+        var values = s.Values?.DeepClone().AsObject() ?? []; // a copy: identity numbers are masked in what is stored
         var errors = BundlePlanner.Validate(selection.Form, values);
+        foreach (var f in IdentityFields)
+            if (values[f] is JsonValue idValue && idValue.TryGetValue<string>(out var idText) && idText.Trim().Length > 0)
+            {
+                var prefix = subject.Kind == TalentOne.Data.Registry.SubjectKind.Person ? "id:" : "uscc:";
+                if (protector.BlindIndex(prefix + idText.Trim().ToUpperInvariant()) != subject.IdentifierIndex)
+                    errors.Add(new(f, "公民身份号码与档案中的不一致，请核对"));
+                else values[f] = subject.IdentifierMasked;
+            }
         var materials = await CheckMaterialsAsync(subjectId, selection, s.Materials ?? [], cx, errors, ct);
         if (errors.Count > 0) throw new RegistryException(errors);
 

@@ -212,6 +212,10 @@ public abstract class CaseScenarios
             Assert.Contains("已受理", notices[0].Title);
             var channels = await db.Set<OutboxMessage>().Where(o => o.NoticeId == notices[0].Id).Select(o => o.Channel).OrderBy(x => x).ToListAsync();
             Assert.Equal(new[] { "inapp", "sms" }, channels);
+            // the identity number typed into the form is checked against the record and kept only masked
+            var form = await db.Set<CaseFile>().AsNoTracking().Where(x => x.Id == caseId).Select(x => x.FormJson).FirstAsync();
+            Assert.DoesNotContain(who.IdNumber, form);
+            Assert.DoesNotContain(who.IdNumber[..17], form);
         }
 
         var hrss = await ReviewerAsync(Insurance);

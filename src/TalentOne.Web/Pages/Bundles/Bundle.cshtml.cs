@@ -15,8 +15,12 @@ namespace TalentOne.Web.Pages.Bundles;
 /// record), the once-only materials and the routing levels; the filled form can be checked. Anyone may plan: the page
 /// shows reference data, and only the signed-in holder's own record is ever read.</summary>
 [AllowAnonymous]
-public sealed class BundleModel(CatalogHolder holder, ItemCatalogs items, TalentOneDb db, TimeProvider clock) : PageModel
+public sealed class BundleModel(CatalogHolder holder, ItemCatalogs items, TalentOneDb db, TimeProvider clock, TalentOne.Web.Features.Cases.CasesApi.Deps cases) : PageModel
 {
+    /// <summary>One key per rendering of the form: submitting it twice (a double click, a retry) makes one case.</summary>
+    public string ClientKey { get; private set; } = Guid.NewGuid().ToString("N");
+
+    public bool CanSubmit => User.IsInRole(TalentOne.Registry.Accounts.Roles.Talent) || User.IsInRole(TalentOne.Registry.Accounts.Roles.Enterprise);
     public ItemCatalog? Catalog { get; private set; }
     public Bundle? Bundle { get; private set; }
     public Selection? Plan { get; private set; }
@@ -51,6 +55,60 @@ public sealed class BundleModel(CatalogHolder holder, ItemCatalogs items, Talent
         Errors.AddRange(BundlePlanner.Validate(Plan.Form, values));
         Checked = true;
         return Page();
+    }
+
+    /// <summary>申请: the combined form once, each material once (a file, or a written commitment where allowed; a material
+    /// already in the vault is reused when no file is given). Uploaded files stay in the vault even if the application
+    /// is refused, so nothing has to be uploaded twice.</summary>
+    public async Task<IActionResult> OnPostSubmitAsync(string id, string[] items, CancellationToken ct)
+    {
+        if (!Find(id)) return NotFound();
+        if (!CanSubmit || User.SubjectId() is not long subjectId) return Challenge();
+        await PlanAsync(items, ct);
+        if (Plan == null || Catalog == null) return Page();
+        var (cx, problem) = await cases.ContextAsync(ct);
+        if (problem != null || cx == null) { Errors.Add(new("$", "事项目录或工作日历暂不可用，请稍后再试")); return Page(); }
+        var values = new JsonObject();
+        foreach (var f in Plan.Form.Fields)
+        {
+            var v = Request.Form["v." + f.Field.Id].ToString().Trim();
+            Values[f.Field.Id] = v;
+            if (v.Length > 0) values[f.Field.Id] = v;
+        }
+        var materials = new JsonObject();
+        foreach (var m in Plan.Form.Materials.Where(m => !m.Material.IsResult))
+        {
+            var field = "materials." + m.Material.Id;
+            if (Request.Form.Files.GetFile("m." + m.Material.Id) is { Length: > 0 } file)
+            {
+                var take = (int)Math.Min(file.Length, TalentOne.Registry.Certification.EvidenceFiles.MaxBytes + 1L);
+                var bytes = new byte[take];
+                await using (var s = file.OpenReadStream()) await s.ReadAtLeastAsync(bytes, take, throwOnEndOfStream: false, ct);
+                try
+                {
+                    var kept = await cases.Service.UploadAsync(subjectId, User.UserId(), m.Material.Id,
+                        new TalentOne.Registry.Certification.EvidenceUpload(m.Material.Id, file.FileName, file.Length, bytes), Catalog, ct);
+                    materials[m.Material.Id] = kept.EvidenceFileId;
+                }
+                catch (TalentOne.Registry.Records.RegistryException re) { Errors.AddRange(re.Errors.Select(e => new ProfileError(field, e.Message))); }
+            }
+            else if (m.Material.WaivableByCommitment && Request.Form["c." + m.Material.Id] == "on")
+                materials[m.Material.Id] = new JsonObject { ["commitment"] = $"本人承诺“{m.Material.Name}”真实有效，如有不实愿承担相应责任。" };
+        }
+        if (Errors.Count > 0) return Page();
+        try
+        {
+            var key = Request.Form["clientKey"].ToString();
+            var submitted = await cases.Service.SubmitAsync(subjectId, User.UserId(),
+                new TalentOne.Registry.Cases.CaseSubmission(Bundle!.Id, items, values, materials, key.Length > 0 ? key : null), cx, ct);
+            TempData["Flash"] = $"“{Bundle.Name}”已提交（案件号 {submitted.Case.Id}），各部门将按顺序办理，进度会通过消息和短信告诉您。";
+            return LocalRedirect($"/me/cases#case-{submitted.Case.Id}");
+        }
+        catch (TalentOne.Registry.Records.RegistryException re)
+        {
+            Errors.AddRange(re.Errors);
+            return Page();
+        }
     }
 
     public string? ValueOf(MergedField f) => Values.TryGetValue(f.Field.Id, out var v) ? v
