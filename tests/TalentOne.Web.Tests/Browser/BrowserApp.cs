@@ -37,6 +37,19 @@ public sealed class BrowserApp : SqliteApp, IAsyncLifetime
         });
     }
 
+    /// <summary>Puts every policy file of the repository into this host's catalog copy (which holds only the Quzhou
+    /// policies) and reloads it: the items of other cities pay out their own cities' policies.</summary>
+    public async Task UseAllPoliciesAsync()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestCatalog.RepoRoot, "catalog", "policies"), "*.yaml"))
+        {
+            var target = Path.Combine(CatalogRoot, "policies", Path.GetFileName(file));
+            if (!File.Exists(target)) File.Copy(file, target);
+        }
+        var load = await Services.GetRequiredService<TalentOne.Web.Features.Catalog.CatalogHolder>().LoadAsync("test", CancellationToken.None);
+        if (!load.Succeeded) throw new InvalidOperationException(string.Join("\n", load.Errors));
+    }
+
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });

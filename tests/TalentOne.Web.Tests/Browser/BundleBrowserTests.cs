@@ -12,13 +12,7 @@ public sealed class BundleBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
     public async Task Ticking_an_item_gives_one_combined_form_with_its_prerequisites_and_order()
     {
         // the test catalog holds only the Quzhou policies; the Hangzhou items pay out Hangzhou policies
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestCatalog.RepoRoot, "catalog", "policies"), "*.yaml"))
-        {
-            var target = Path.Combine(app.CatalogRoot, "policies", Path.GetFileName(file));
-            if (!File.Exists(target)) File.Copy(file, target);
-        }
-        var load = await app.Services.GetRequiredService<CatalogHolder>().LoadAsync("test", CancellationToken.None);
-        Assert.True(load.Succeeded, string.Join("\n", load.Errors));
+        await app.UseAllPoliciesAsync();
 
         var page = await app.NewPageAsync();
         await page.GotoAsync(app.BaseUrl + "/bundles");
