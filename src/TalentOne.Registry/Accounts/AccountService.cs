@@ -80,8 +80,6 @@ public sealed class AccountService(TalentOneDb db, UserManager<PlatformUser> use
         return user;
     }
 
-    public Task<bool> AnyAdministratorAsync() => users.GetUsersInRoleAsync(Roles.Admin).ContinueWith(t => t.Result.Count > 0);
-
     private PlatformUser NewUser(string userName, string displayName, string? byUserId) => new()
     {
         UserName = (userName ?? "").Trim(),

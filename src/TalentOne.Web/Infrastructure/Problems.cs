@@ -23,6 +23,13 @@ public static class Problems
         title: "政策目录暂不可用", detail: "政策目录尚未成功加载，请联系管理员查看 GET /api/v1/catalog 中的加载错误。",
         statusCode: StatusCodes.Status503ServiceUnavailable);
 
+    /// <summary>A refusal that is not bad input (404 not found, 409 duplicate or conflict, …) as a problem whose detail
+    /// is every message and whose errors name each field, like a validation problem does.</summary>
+    public static ProblemHttpResult Refused(TalentOne.Registry.Records.RegistryException re) => TypedResults.Problem(
+        title: re.Status switch { 404 => "未找到", 409 => "重复或冲突", _ => "无法办理" },
+        detail: string.Join("；", re.Errors.Select(e => e.Message)), statusCode: re.Status,
+        extensions: new Dictionary<string, object?> { ["errors"] = re.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()) });
+
     public static ProblemHttpResult NotFound(string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status404NotFound);
 }

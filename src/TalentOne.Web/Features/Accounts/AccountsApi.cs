@@ -204,10 +204,7 @@ public static class AccountsApi
     }
 
     public static Results<Created<AccountDto>, ValidationProblem, ProblemHttpResult> Refused(RegistryException re) =>
-        re.Status == 400
-            ? Problems.Invalid(re.Errors, "提交的信息有误")
-            : TypedResults.Problem(title: re.Status == 409 ? "重复或冲突" : "未找到", detail: string.Join("；", re.Errors.Select(e => e.Message)),
-                statusCode: re.Status, extensions: new Dictionary<string, object?> { ["errors"] = re.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()) });
+        re.Status == 400 ? Problems.Invalid(re.Errors, "提交的信息有误") : Problems.Refused(re);
 
     private static async Task<AccountDto> DtoAsync(PlatformUser u, UserManager<PlatformUser> users) =>
         new(u.Id, u.UserName!, u.DisplayName, [.. await users.GetRolesAsync(u)], u.SubjectId, u.DepartmentId, u.ProviderKind, u.TwoFactorEnabled);

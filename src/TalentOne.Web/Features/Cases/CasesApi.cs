@@ -108,7 +108,7 @@ public static class CasesApi
             return result.Created ? TypedResults.Created($"/api/v1/me/cases/{result.Case.Id}", dto) : TypedResults.Ok(dto);
         }
         catch (RegistryException re) when (re.Status == 400) { return Problems.Invalid(re.Errors, "申请内容有误"); }
-        catch (RegistryException re) { return CertificationApi.Refused(re); }
+        catch (RegistryException re) { return Problems.Refused(re); }
     }
 
     private static async Task<Results<Ok<List<CaseDto>>, ProblemHttpResult>> MyCases(HttpContext http, Deps d, CancellationToken ct)
@@ -140,7 +140,7 @@ public static class CasesApi
             return TypedResults.Ok(ToDto(d.Service.View(task, cx!), cx!));
         }
         catch (RegistryException re) when (re.Status == 400) { return Problems.Invalid(re.Errors, "补正提交有误"); }
-        catch (RegistryException re) { return CertificationApi.Refused(re); }
+        catch (RegistryException re) { return Problems.Refused(re); }
     }
 
     private static async Task<Results<Ok<List<TaskDto>>, ProblemHttpResult>> Queue(HttpContext http, Deps d, CancellationToken ct)
@@ -168,7 +168,7 @@ public static class CasesApi
             return TypedResults.Ok(ToDto(d.Service.View(task, cx!), cx!));
         }
         catch (RegistryException re) when (re.Status == 400) { return Problems.Invalid(re.Errors, "办理操作有误"); }
-        catch (RegistryException re) { return CertificationApi.Refused(re); }
+        catch (RegistryException re) { return Problems.Refused(re); }
     }
 
     /// <summary>An optional JSON body {"reason": "…"} (an empty body is no reason).</summary>
@@ -202,7 +202,7 @@ public static class CasesApi
             return TypedResults.Created($"/api/v1/me/materials", ToDto(kept));
         }
         catch (RegistryException re) when (re.Status == 400) { return Problems.Invalid(re.Errors, "材料上传有误"); }
-        catch (RegistryException re) { return CertificationApi.Refused(re); }
+        catch (RegistryException re) { return Problems.Refused(re); }
     }
 
     private static async Task<Ok<List<VaultFileDto>>> Vault(HttpContext http, Deps d, CancellationToken ct) =>

@@ -89,7 +89,7 @@ public static class CertificationApi
         }
         catch (Policies.Profiles.ProfileException pe) { return Problems.Invalid(pe.Errors, "档案数据有误"); }
         catch (RegistryException re) when (re.Status == 400) { return Invalid(re); }
-        catch (RegistryException re) { return Refused(re); }
+        catch (RegistryException re) { return Problems.Refused(re); }
     }
 
     private static async Task<Results<Created<ApplicationDto>, ValidationProblem, ProblemHttpResult>> Apply(
@@ -115,7 +115,7 @@ public static class CertificationApi
         }
         catch (Policies.Profiles.ProfileException pe) { return Problems.Invalid(pe.Errors, "档案数据有误"); }
         catch (RegistryException re) when (re.Status == 400) { return Invalid(re); }
-        catch (RegistryException re) { return Refused(re); }
+        catch (RegistryException re) { return Problems.Refused(re); }
     }
 
     /// <summary>Each file under the field it was sent in (the evidence kind). A file over the limit is read no further than
@@ -166,7 +166,7 @@ public static class CertificationApi
             return TypedResults.Ok(await views.ApplicationAsync(application, catalog, certification, withApplicant: false, clock.Today(), ct));
         }
         catch (RegistryException re) when (re.Status == 400) { return Invalid(re); }
-        catch (RegistryException re) { return Refused(re); }
+        catch (RegistryException re) { return Problems.Refused(re); }
     }
 
     private static async Task<Results<Ok<List<QueueItemDto>>, ValidationProblem>> Queue(string? status, string? department, HttpContext http,
@@ -215,7 +215,7 @@ public static class CertificationApi
         }
         catch (Policies.Profiles.ProfileException pe) { return Problems.Invalid(pe.Errors, "档案数据有误"); }
         catch (RegistryException re) when (re.Status == 400) { return Invalid(re); }
-        catch (RegistryException re) { return Refused(re); }
+        catch (RegistryException re) { return Problems.Refused(re); }
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Evidence(long id, HttpContext http, CertificationService service, CancellationToken ct)
@@ -230,9 +230,7 @@ public static class CertificationApi
     public static ValidationProblem Invalid(RegistryException re) => Problems.Invalid(re.Errors, "认定申请或审核有误");
 
     /// <summary>404 (not found or not visible) or 409 (already pending, already decided) as a problem.</summary>
-    public static ProblemHttpResult Refused(RegistryException re) => re.Status == 404
-        ? Problems.NotFound("未找到", string.Join("；", re.Errors.Select(e => e.Message)))
-        : TypedResults.Problem(title: "无法办理", detail: string.Join("；", re.Errors.Select(e => e.Message)), statusCode: re.Status);
+    public static ProblemHttpResult Refused(RegistryException re) => Problems.Refused(re);
 }
 
 /// <summary>Takes back expired certifications: shortly after start-up and then every hour (<c>TalentOne:Certification:

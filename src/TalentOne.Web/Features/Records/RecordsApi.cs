@@ -156,8 +156,7 @@ public static class RecordsApi
         catch (RegistryException re)
         {
             db.ChangeTracker.Clear();
-            return re.Status == 400 ? Problems.Invalid(re.Errors, "提交的信息有误")
-                : TypedResults.Problem(title: "重复或冲突", detail: string.Join("；", re.Errors.Select(e => e.Message)), statusCode: re.Status);
+            return re.Status == 400 ? Problems.Invalid(re.Errors, "提交的信息有误") : Problems.Refused(re);
         }
     }
 
@@ -237,8 +236,7 @@ public static class RecordsApi
     public static string StatusCode(FactStatus s) => s.ToString().ToLowerInvariant();
 
     private static Results<Ok<RecordDto>, ValidationProblem, ProblemHttpResult> Refused(RegistryException re) =>
-        re.Status == 400 ? Problems.Invalid(re.Errors, "档案数据有误")
-            : TypedResults.Problem(title: re.Status == 404 ? "未找到" : "修改冲突", detail: string.Join("；", re.Errors.Select(e => e.Message)), statusCode: re.Status);
+        re.Status == 400 ? Problems.Invalid(re.Errors, "档案数据有误") : Problems.Refused(re);
 }
 
 /// <summary>Fact values and statuses as a person reads them.</summary>

@@ -34,7 +34,7 @@ public sealed class RegisterModel(AccountService accounts, SignInManager<Platfor
         }
         catch (RegistryException re)
         {
-            foreach (var e in re.Errors) (Errors.TryGetValue(e.Field, out var l) ? l : Errors[e.Field] = []).Add(e.Message);
+            Errors.AddAll(re.Errors);
             IdNumber = null; // never echo an identity number back into the page
             return Page();
         }

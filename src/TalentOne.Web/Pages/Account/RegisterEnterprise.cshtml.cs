@@ -41,7 +41,7 @@ public sealed class RegisterEnterpriseModel(AccountService accounts, SignInManag
         }
         catch (RegistryException re)
         {
-            foreach (var e in re.Errors) (Errors.TryGetValue(e.Field, out var l) ? l : Errors[e.Field] = []).Add(e.Message);
+            Errors.AddAll(re.Errors);
             return Page();
         }
     }

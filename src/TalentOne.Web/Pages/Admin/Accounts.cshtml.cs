@@ -44,7 +44,7 @@ public sealed class AccountsModel(TalentOneDb db, AccountService accounts, UserM
         }
         catch (RegistryException re)
         {
-            foreach (var e in re.Errors) (Errors.TryGetValue(e.Field, out var l) ? l : Errors[e.Field] = []).Add(e.Message);
+            Errors.AddAll(re.Errors);
             await LoadAsync(ct);
             return Page();
         }

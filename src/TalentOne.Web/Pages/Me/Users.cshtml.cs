@@ -32,7 +32,7 @@ public sealed class UsersModel(TalentOneDb db, AccountService accounts) : PageMo
         }
         catch (RegistryException re)
         {
-            foreach (var e in re.Errors) (Errors.TryGetValue(e.Field, out var l) ? l : Errors[e.Field] = []).Add(e.Message);
+            Errors.AddAll(re.Errors);
             await LoadAsync(ct);
             return Page();
         }

@@ -32,7 +32,7 @@ public sealed class RegisterModel(TalentOneDb db, RegistryService registry, Cata
         catch (RegistryException re)
         {
             db.ChangeTracker.Clear();
-            foreach (var e in re.Errors) (Errors.TryGetValue(e.Field, out var l) ? l : Errors[e.Field] = []).Add(e.Message);
+            Errors.AddAll(re.Errors);
             IdNumber = null;
             return Page();
         }
