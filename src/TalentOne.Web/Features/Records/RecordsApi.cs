@@ -194,9 +194,7 @@ public static class RecordsApi
         long id, string? date, TalentOneDb db, CatalogHolder holder, TimeProvider clock, CancellationToken ct)
     {
         if (holder.Current is not { } catalog) return Problems.CatalogUnavailable();
-        var on = clock.Today();
-        if (!string.IsNullOrEmpty(date) && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out on))
-            return Problems.Invalid("date", "评估日期应为日期，格式 yyyy-mm-dd，例如 2021-06-01");
+        if (!clock.TryEvaluationDate(date, out var on, out var dateError)) return Problems.Invalid("date", dateError!);
         var json = await db.Subjects.AsNoTracking().Where(s => s.Id == id).Select(s => s.ProfileJson).FirstOrDefaultAsync(ct);
         if (json == null) return TypedResults.NotFound();
         try

@@ -81,9 +81,8 @@ public static class SweepsApi
         {
             if (p.Name != "date") return (today, new ProfileError(p.Name, $"未知字段“{p.Name}”：只接受 date"));
             if (p.Value.ValueKind == JsonValueKind.Null) continue;
-            if (p.Value.ValueKind != JsonValueKind.String
-                || !DateOnly.TryParseExact(p.Value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-                || d.Year is < ProfileReader.MinYear or > ProfileReader.MaxYear)
+            if (p.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.Value.GetString())
+                || !clock.TryEvaluationDate(p.Value.GetString(), out var d, out var error))
                 return (today, new ProfileError("date", $"评估日期应为 {ProfileReader.MinYear}–{ProfileReader.MaxYear} 年间的日期，格式 yyyy-mm-dd，例如 2021-08-01"));
             return (d, null);
         }

@@ -33,14 +33,8 @@ public sealed class IndexModel(MyRecordLoader loader, CatalogHolder holder, Time
         var loaded = await loader.LoadAsync(User.SubjectId(), holder.Current, ct);
         if (loaded == null) return NotFound();
         (Subject, Record) = loaded.Value;
-        Today = clock.Today();
-        if (!string.IsNullOrEmpty(Date))
-        {
-            if (DateOnly.TryParseExact(Date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
-                && d.Year is >= ProfileReader.MinYear and <= ProfileReader.MaxYear)
-                Today = d;
-            else DateError = "评估日期应为日期，格式 yyyy-mm-dd";
-        }
+        clock.TryEvaluationDate(Date, out var on, out var dateError);
+        (Today, DateError) = (on, dateError);
         if (holder.Current is { } catalog)
         {
             try { Package = Evaluator.Evaluate(catalog, Subject.ProfileJson, Today); }

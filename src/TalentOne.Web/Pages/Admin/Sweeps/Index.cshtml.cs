@@ -27,10 +27,8 @@ public sealed class IndexModel(TalentOneDb db, SweepLauncher launcher, TimeProvi
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!CanRun) return Forbid();
-        var date = clock.Today();
-        if (!string.IsNullOrWhiteSpace(Date) && (!DateOnly.TryParseExact(Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
-            || date.Year is < ProfileReader.MinYear or > ProfileReader.MaxYear))
-            Error = $"评估日期应为 {ProfileReader.MinYear}–{ProfileReader.MaxYear} 年间的日期，例如 {Today}";
+        if (!clock.TryEvaluationDate(Date, out var date, out var dateError))
+            Error = dateError;
         else
         {
             try
