@@ -31,6 +31,54 @@ public class CliTests
         Assert.Contains($"policies/mini.yaml:{line}:{col}: \"masters\" is not a member of edu_level", err);
     }
 
+    /// <summary>The commands on the database, on a SQLite file of their own: the first administrator (password from
+    /// standard input, refused when weak or taken), then a sweep and a dispatch of the outbox.</summary>
+    [Fact]
+    public void Admin_create_sweep_and_outbox_dispatch_work_on_a_fresh_database()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "talentone-tests", "cli-db-" + Guid.NewGuid().ToString("N")[..12]);
+        var dir = Path.Combine(home, "catalog");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Repo.Catalog, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(dir, Path.GetRelativePath(Repo.Catalog, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            string[] Db(params string[] args) => [.. args, "--catalog", dir, "--database", "sqlite", "--connection", $"Data Source={Path.Combine(home, "t.db")}"];
+            (int Code, string Out, string Err) RunWith(string input, string[] args)
+            {
+                var o = new StringWriter(); var e = new StringWriter();
+                int code = CliApp.RunAsync(args, new StringReader(input), o, e).GetAwaiter().GetResult();
+                return (code, o.ToString(), e.ToString());
+            }
+
+            var weak = RunWith("short\n", Db("admin", "create", "--user", "root"));
+            Assert.Equal(2, weak.Code);
+            Assert.Contains("密码至少 10 位", weak.Err);
+            var made = RunWith("Admin-pass-2026\n", Db("admin", "create", "--user", "root"));
+            Assert.True(made.Code == 0, made.Err);
+            Assert.Contains("已创建人才办管理员账号 root", made.Out);
+            var again = RunWith("Admin-pass-2026\n", Db("admin", "create", "--user", "root"));
+            Assert.Equal(1, again.Code);
+            Assert.Contains("已被使用", again.Err);
+
+            var sweep = RunWith("", Db("sweep", "--date", "2021-09-01"));
+            Assert.True(sweep.Code == 0, sweep.Err);
+            Assert.Contains("巡检 #1 完成（评估日 2021-09-01", sweep.Out);
+            var dispatch = RunWith("", Db("outbox", "dispatch"));
+            Assert.True(dispatch.Code == 0, dispatch.Err);
+            Assert.Contains("已发送 0", dispatch.Out);
+            Assert.True(File.Exists(Path.Combine(home, "data", "keys", "personal-data.key")), "the keys are made beside the catalog, never in the repository");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(home, recursive: true); } catch (IOException) { }
+        }
+    }
+
     [Fact]
     public void Catalog_check_reports_a_broken_working_calendar_with_file_line_column()
     {
