@@ -40,7 +40,7 @@ public sealed record CaseView(CaseFile Case, IReadOnlyList<TaskView> Tasks, IRea
 /// <summary>The case workflow of issue 4 (一件事): apply once; the items go to their departments in parallel (并联) when
 /// independent and in series (串联) when one needs another's result. Every change writes an event and a notice to the
 /// applicant with its outbox rows in the same transaction.</summary>
-public sealed class CaseService(TalentOneDb db, TimeProvider clock, ILogger<CaseService> log, Ledger.Ledger ledger, Records.PersonalDataProtector protector)
+public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILogger<CaseService> log, Ledger.Ledger ledger, Records.PersonalDataProtector protector)
 {
     /// <summary>Form fields that carry an identity number: checked against the record's (by its blind index) and stored
     /// masked — the number itself is kept only encrypted, on the record.</summary>

@@ -39,6 +39,8 @@ public abstract class TalentOneApp : WebApplicationFactory<Program>
                 // and never the repository's data/sms.log.
                 ["TalentOne:Sweep:Enabled"] = "false",
                 ["TalentOne:Outbox:Enabled"] = "false",
+                // The case daily jobs (cards, 容缺 reminders…) are driven by the tests with their own dates.
+                ["TalentOne:Cases:Daily"] = "false",
                 // No background ledger signing either: the ledger tests sign when they mean to.
                 ["TalentOne:Ledger:SignEverySeconds"] = "0",
                 ["TalentOne:Sms:LogFile"] = Path.Combine(KeysFolder, "sms.log"),

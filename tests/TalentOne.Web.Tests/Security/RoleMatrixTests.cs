@@ -124,6 +124,7 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["POST /api/v1/tasks/{id:long}/approve"] = [Roles.Reviewer],
         ["POST /api/v1/tasks/{id:long}/reject"] = [Roles.Reviewer],
         ["POST /api/v1/tasks/{id:long}/return"] = [Roles.Reviewer],
+        ["POST /api/v1/cases/daily"] = [Roles.Admin],
         ["GET /bundles"] = Everyone,
         ["GET /bundles/{id}"] = Everyone,
         // tamper-evident ledger (上链): a holder may ask for a proof (of its own record only; others are "not found")

@@ -40,6 +40,8 @@ public static class CasesApi
     {
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<Deps>();
+        builder.Services.AddSingleton<CaseDailyRunner>();
+        builder.Services.AddHostedService<CaseDailyBackground>();
         return builder;
     }
 
@@ -65,6 +67,8 @@ public static class CasesApi
             .RequireAuthorization(AccessPolicies.Reviewer).WithSummary("不予办理 {reason}：依赖它的事项一并终止");
         api.MapPost("/tasks/{id:long}/return", (long id, HttpContext http, Deps d, CancellationToken ct) => Act(id, TaskAction.Return, http, d, ct))
             .RequireAuthorization(AccessPolicies.Reviewer).WithSummary("退回补正 {reason}：暂停计时");
+        api.MapPost("/cases/daily", async (CaseDailyRunner runner, CancellationToken ct) => TypedResults.Ok(await runner.RunAsync(ct)))
+            .RequireAuthorization(AccessPolicies.Admin).WithSummary("立即运行每日办件检查（亮牌、容缺提醒与终止等；同一天重复运行不会重复处理）");
         return app;
     }
 
