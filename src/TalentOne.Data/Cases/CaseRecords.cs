@@ -20,8 +20,10 @@ public static class CaseTaskStatus
     public const string Approved = "approved", Rejected = "rejected";
     /// <summary>A prerequisite was rejected.</summary>
     public const string Cancelled = "cancelled";
+    /// <summary>The applicant withdrew the case before the task was decided (撤回).</summary>
+    public const string Withdrawn = "withdrawn";
 
-    public static bool IsClosed(string s) => s is Approved or Rejected or Cancelled;
+    public static bool IsClosed(string s) => s is Approved or Rejected or Cancelled or Withdrawn;
 }
 
 /// <summary>A case (案件, 一件事): one application for several items of a bundle, routed to their departments in
@@ -33,7 +35,8 @@ public sealed class CaseFile
     public required string BundleId { get; set; }
     public required string ClientKey { get; set; }
     public required string Status { get; set; }
-    /// <summary>The submitted values of the combined form (JSON object).</summary>
+    /// <summary>The application: the combined form's values and the delivery, encrypted ("enc1:…", see
+    /// CaseApplication in TalentOne.Registry) because they carry personal data.</summary>
     public required string FormJson { get; set; }
     public DateTimeOffset SubmittedAt { get; set; }
     public required string SubmittedBy { get; set; }

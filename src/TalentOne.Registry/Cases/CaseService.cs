@@ -20,8 +20,9 @@ public sealed record CaseContext(ItemCatalog Items, WorkingCalendar Calendar, Da
 
 /// <summary>A submission (一次申请): the bundle, the ticked items, the combined form's values, the materials (material id →
 /// a file id of the applicant's vault, {"commitment": text} for 承诺免提交, or {"deferred": text, "until": date} for 容缺),
-/// and the client's idempotency key.</summary>
-public sealed record CaseSubmission(string? BundleId, IReadOnlyList<string>? Items, JsonObject? Values, JsonObject? Materials, string? ClientKey);
+/// the client's idempotency key, and how the results are to be delivered (default: online).</summary>
+public sealed record CaseSubmission(string? BundleId, IReadOnlyList<string>? Items, JsonObject? Values, JsonObject? Materials, string? ClientKey,
+    CaseDelivery? Delivery = null);
 
 /// <summary>The case, and whether this call created it (false: the same client key was submitted before).</summary>
 public sealed record Submitted(CaseFile Case, bool Created);
@@ -35,7 +36,8 @@ public enum TaskAction { Claim, Approve, Reject, Return }
 public sealed record TaskView(CaseTask Task, ServiceItem? Item, DeadlineState? Deadline);
 
 /// <summary>A case with its tasks, materials and history.</summary>
-public sealed record CaseView(CaseFile Case, IReadOnlyList<TaskView> Tasks, IReadOnlyList<CaseMaterial> Materials, IReadOnlyList<CaseEvent> Events);
+public sealed record CaseView(CaseFile Case, IReadOnlyList<TaskView> Tasks, IReadOnlyList<CaseMaterial> Materials, IReadOnlyList<CaseEvent> Events,
+    CaseDelivery Delivery, IReadOnlyList<Mailing> Mailings);
 
 /// <summary>The case workflow of issue 4 (一件事): apply once; the items go to their departments in parallel (并联) when
 /// independent and in series (串联) when one needs another's result. Every change writes an event and a notice to the
@@ -85,6 +87,9 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
     }
 
     public const string ConflictMessage = "该事项已被他人处理";
+
+    /// <summary>The stored (encrypted) application must fit its column.</summary>
+    private const int MaxStoredForm = 100_000;
     public const string NoticeKindCase = NoticeKind.Case;
 
     /// <summary>Stored JSON keeps Chinese readable (the history is read by people and fed to the ledger).</summary>
@@ -117,7 +122,10 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
                     errors.Add(new(f, "公民身份号码与档案中的不一致，请核对"));
                 else values[f] = subject.IdentifierMasked;
             }
+        var delivery = CaseDelivery.Check(s.Delivery, errors);
         var materials = await CheckMaterialsAsync(subjectId, selection, s.Materials ?? [], cx, errors, ct);
+        var sealedForm = CaseApplication.Seal(protector, values, delivery);
+        if (sealedForm.Length > MaxStoredForm) errors.Add(new("values", "表单内容过长，请精简填写的内容"));
         if (errors.Count > 0) throw new RegistryException(errors);
 
         var now = clock.GetUtcNow();
@@ -126,7 +134,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var file = new CaseFile
         {
-            SubjectId = subjectId, BundleId = bundle.Id, ClientKey = key, Status = CaseStatus.Open, FormJson = values.ToJsonString(Stored),
+            SubjectId = subjectId, BundleId = bundle.Id, ClientKey = key, Status = CaseStatus.Open, FormJson = sealedForm,
             SubmittedAt = now, SubmittedBy = userId, AcceptedOn = cx.Today,
         };
         foreach (var item in items)
@@ -150,13 +158,23 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
             throw;
         }
         foreach (var m in materials) { m.CaseId = file.Id; m.At = now; db.Set<CaseMaterial>().Add(m); }
+        var fileIds = materials.Where(m => m.EvidenceFileId != null).Select(m => m.EvidenceFileId!.Value).Distinct().ToList();
+        var hashes = await db.Set<EvidenceFile>().AsNoTracking().Where(f => fileIds.Contains(f.Id)).Select(f => new { f.Id, f.Sha256 })
+            .ToDictionaryAsync(f => f.Id, f => f.Sha256, ct);
         var queued = file.Tasks.Where(t => t.Status == CaseTaskStatus.Queued).ToList();
         var waiting = file.Tasks.Where(t => t.Status == CaseTaskStatus.Waiting).ToList();
         Event(file.Id, null, "submitted", userId, now, new JsonObject
         {
             ["bundle"] = bundle.Id,
             ["items"] = new JsonArray(items.Select(i => (JsonNode)i.Id).ToArray()),
-            ["materials"] = materials.Count,
+            // what was handed in, by hash (上链: a material changed later no longer matches its entry)
+            ["materials"] = new JsonArray(materials.Select(m => (JsonNode)(m.EvidenceFileId is long fid
+                ? new JsonObject { ["material"] = m.MaterialId, ["sha256"] = hashes[fid] }
+                : m.Commitment != null ? new JsonObject { ["material"] = m.MaterialId, ["commitment"] = m.Commitment }
+                : new JsonObject { ["material"] = m.MaterialId, ["deferredUntil"] = m.DeferredUntil is { } du ? D(du) : null })).ToArray()),
+            // the stored application is encrypted; its hash shows it was not changed afterwards
+            ["application"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sealedForm))).ToLowerInvariant(),
+            ["delivery"] = delivery.Method,
         });
         foreach (var t in queued)
             Event(file.Id, t.Id, "queued", userId, now, new JsonObject { ["department"] = t.DepartmentId, ["due"] = Due(cx, t) });
@@ -408,9 +426,15 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
     public async Task<List<MaterialFile>> VaultAsync(long subjectId, CancellationToken ct) =>
         await db.Set<MaterialFile>().AsNoTracking().Include(v => v.File).Where(v => v.SubjectId == subjectId).OrderByDescending(v => v.Id).Take(500).ToListAsync(ct);
 
-    public async Task<List<CaseFile>> MyCasesAsync(long subjectId, CancellationToken ct) =>
-        await db.Set<CaseFile>().AsNoTracking().Include(c => c.Tasks).Where(c => c.SubjectId == subjectId)
+    /// <summary>The subject's latest 200 cases with their tasks' clocks, delivery and mailings (no materials or history).</summary>
+    public async Task<List<CaseView>> MyCasesAsync(long subjectId, CaseContext cx, CancellationToken ct)
+    {
+        var files = await db.Set<CaseFile>().AsNoTracking().Include(c => c.Tasks).Where(c => c.SubjectId == subjectId)
             .OrderByDescending(c => c.Id).Take(200).ToListAsync(ct);
+        var mailings = await MailingsAsync(files.Select(f => f.Id).ToList(), ct);
+        return files.Select(c => new CaseView(c, c.Tasks.OrderBy(t => t.Id).Select(t => View(t, cx)).ToList(), [], [], DeliveryOf(c),
+            mailings.Where(m => c.Tasks.Any(t => t.Id == m.TaskId)).ToList())).ToList();
+    }
 
     /// <summary>One case of the subject (null: none such — or someone else's).</summary>
     public async Task<CaseView?> CaseAsync(long subjectId, long caseId, CaseContext cx, CancellationToken ct)
@@ -419,7 +443,8 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
         if (file == null) return null;
         var materials = await db.Set<CaseMaterial>().AsNoTracking().Where(m => m.CaseId == caseId).OrderBy(m => m.Id).ToListAsync(ct);
         var events = await db.Set<CaseEvent>().AsNoTracking().Where(e => e.CaseId == caseId).OrderBy(e => e.Id).ToListAsync(ct);
-        return new CaseView(file, file.Tasks.OrderBy(t => t.Id).Select(t => View(t, cx)).ToList(), materials, events);
+        return new CaseView(file, file.Tasks.OrderBy(t => t.Id).Select(t => View(t, cx)).ToList(), materials, events, DeliveryOf(file),
+            events.Where(e => e.Kind == "mailed").Select(ToMailing).ToList());
     }
 
     /// <summary>A department's open tasks: red first, then yellow, then by due date.</summary>
@@ -456,7 +481,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
     {
         CaseTaskStatus.Waiting => "等待前置事项", CaseTaskStatus.Queued => "待办理", CaseTaskStatus.Claimed => "办理中",
         CaseTaskStatus.Supplement => "待补正", CaseTaskStatus.Approved => "已办结", CaseTaskStatus.Rejected => "未通过",
-        CaseTaskStatus.Cancelled => "已终止", _ => status,
+        CaseTaskStatus.Cancelled => "已终止", CaseTaskStatus.Withdrawn => "已撤回", _ => status,
     };
 
     public static string CaseStatusText(string status) => status switch
@@ -465,7 +490,8 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
     };
 
     private static string CaseStatusOf(CaseFile file) =>
-        file.Tasks.All(t => t.Status == CaseTaskStatus.Approved) ? CaseStatus.Completed
+        file.Tasks.Any(t => t.Status == CaseTaskStatus.Withdrawn) ? CaseStatus.Withdrawn
+        : file.Tasks.All(t => t.Status == CaseTaskStatus.Approved) ? CaseStatus.Completed
         : file.Tasks.All(t => CaseTaskStatus.IsClosed(t.Status)) ? CaseStatus.PartlyRejected
         : CaseStatus.Open;
 

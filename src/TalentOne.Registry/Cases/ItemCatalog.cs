@@ -52,6 +52,7 @@ public sealed class ItemCatalog
             }
         }
         reader.CheckLinks(items, bundles);
+        reader.ResolveMaterials();
         if (errors.Count > 0)
             throw new CatalogException(errors.OrderBy(e => e.Pos.File, StringComparer.Ordinal).ThenBy(e => e.Pos.Line).ThenBy(e => e.Pos.Column).ToList());
         return new ItemCatalog(policies, items, bundles);
@@ -70,7 +71,7 @@ public sealed class ItemCatalog
     {
         private readonly Dictionary<string, (ItemField Field, string Item)> _fields = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (string? Name, string? Accept, int? MaxSize, SourcePos Pos)> _materials = new(StringComparer.Ordinal);
-        private readonly List<(ItemMaterial Material, YamlFile File)> _materialUses = [];
+        private readonly List<(ItemMaterial Material, YamlFile File, List<ItemMaterial> Owner)> _materialUses = [];
 
         private void Error(SourcePos pos, string msg) => errors.Add(new CatalogError(pos, msg));
 
@@ -186,7 +187,7 @@ public sealed class ItemCatalog
                 var mat = new ItemMaterial(id, name ?? "", Bool(f, mm, "core") ?? false, Bool(f, mm, "waivable_by_commitment") ?? false,
                     Bool(f, mm, "deferrable") ?? false, acceptList, size, pos);
                 list.Add(mat);
-                _materialUses.Add((mat, f));
+                _materialUses.Add((mat, f, list));
             }
             return list;
         }
@@ -285,6 +286,23 @@ public sealed class ItemCatalog
             return new BundleFigures(N("forms"), N("fields"), N("materials"), N("working_days"), N("departments"), N("items"));
         }
 
+        /// <summary>Every use of a material gets the name, types and size defined once for its id (in any item), so that
+        /// each item's own list reads complete wherever the item is shown alone (a reviewer's task, a vault upload).</summary>
+        public void ResolveMaterials()
+        {
+            foreach (var (mat, _, owner) in _materialUses)
+            {
+                if (mat.IsResult || !_materials.TryGetValue(mat.Id, out var def)) continue;
+                var i = owner.IndexOf(mat);
+                owner[i] = mat with
+                {
+                    Name = mat.Name.Length > 0 ? mat.Name : def.Name ?? "",
+                    Accept = mat.Accept.Count > 0 || def.Accept == null ? mat.Accept : def.Accept.Split(',', StringSplitOptions.RemoveEmptyEntries),
+                    MaxSizeMb = mat.MaxSizeMb ?? def.MaxSize,
+                };
+            }
+        }
+
         public void CheckLinks(List<ServiceItem> items, List<Bundle> bundles)
         {
             var byId = items.ToDictionary(i => i.Id, StringComparer.Ordinal);
@@ -292,7 +310,7 @@ public sealed class ItemCatalog
                 foreach (var p in item.Prerequisites)
                     if (!byId.ContainsKey(p)) Error(item.Pos, $"item '{item.Id}': unknown prerequisite '{p}'");
                     else if (p == item.Id) Error(item.Pos, $"item '{item.Id}' lists itself as a prerequisite");
-            foreach (var (mat, _) in _materialUses)
+            foreach (var (mat, _, _) in _materialUses)
                 if (mat.IsResult && !byId.ContainsKey(mat.Id["result:".Length..]))
                     Error(mat.Pos, $"material '{mat.Id}' names an unknown item");
                 else if (!mat.IsResult && (!_materials.TryGetValue(mat.Id, out var def) || def.Name == null))

@@ -24,6 +24,9 @@ public static class WebSetup
             return Task.CompletedTask;
         }));
         builder.Services.AddRazorPages();
+        // Pages are Chinese: write CJK text as characters, not &#x…; entities (<, >, &, quotes are still escaped).
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         return builder;
     }
 

@@ -19,7 +19,7 @@ namespace TalentOne.Web.Tests.Cases;
 /// <summary>一件事 cases through the real host, on SQLite and on PostgreSQL. The bundle is Hangzhou's graduate
 /// start-up bundle (seed 002): 参保登记 and 人事档案转移 are independent (并联, both at the 人力社保局), 医保参保登记 needs the
 /// result of 参保登记 (串联, at the 医保局). Item names, departments and limits are read from the item catalog.</summary>
-public abstract class CaseScenarios
+public abstract partial class CaseScenarios
 {
     private const string Bundle = "hangzhou.graduate_startup";
     private const string Insurance = "hz.grad.insurance_registration";
@@ -216,6 +216,11 @@ public abstract class CaseScenarios
             var form = await db.Set<CaseFile>().AsNoTracking().Where(x => x.Id == caseId).Select(x => x.FormJson).FirstAsync();
             Assert.DoesNotContain(who.IdNumber, form);
             Assert.DoesNotContain(who.IdNumber[..17], form);
+            // the application is stored encrypted (it holds names, school, bank account…); opened with the key it has them
+            Assert.DoesNotContain("测试填写", form);
+            var (values, _) = CaseApplication.Open(scope.ServiceProvider.GetRequiredService<TalentOne.Registry.Records.PersonalDataProtector>(), form);
+            Assert.Equal("测试填写", values["applicant.name"]!.GetValue<string>());
+            Assert.Contains("*", values["applicant.idNumber"]!.GetValue<string>());
         }
 
         var hrss = await ReviewerAsync(Insurance);

@@ -125,6 +125,10 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["POST /api/v1/tasks/{id:long}/reject"] = [Roles.Reviewer],
         ["POST /api/v1/tasks/{id:long}/return"] = [Roles.Reviewer],
         ["POST /api/v1/cases/daily"] = [Roles.Admin],
+        ["GET /api/v1/tasks/{id:long}"] = [Roles.Reviewer],
+        ["GET /api/v1/tasks/{id:long}/materials/{materialId:long}"] = [Roles.Reviewer],
+        ["POST /api/v1/tasks/{id:long}/mail"] = [Roles.Reviewer],
+        ["POST /api/v1/me/cases/{id:long}/withdraw"] = Holders,
         ["GET /bundles"] = Everyone,
         ["GET /bundles/{id}"] = Everyone,
         // tamper-evident ledger (上链): a holder may ask for a proof (of its own record only; others are "not found")
@@ -158,6 +162,7 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /me/certification"] = Holders,
         ["GET /me/cases"] = Holders,
         ["GET /review/tasks"] = [Roles.Reviewer],
+        ["GET /review/tasks/{id:long}"] = [Roles.Reviewer],
         ["GET /review/certifications"] = [Roles.Reviewer, .. Oversight],
         ["GET /review/certifications/{id:long}"] = [Roles.Reviewer, .. Oversight],
         ["GET /me/code"] = Holders,

@@ -19,7 +19,18 @@ namespace TalentOne.Web.Features.Cases;
 /// <param name="Materials">Material id → the file id of an upload (POST /api/v1/me/materials), {"commitment": "…"}
 /// (承诺免提交) or {"deferred": "…", "until": "yyyy-MM-dd"} (容缺). A core material left out is taken from the files
 /// uploaded before under the same material id (once-only).</param>
-public sealed record CaseRequest(string? BundleId, List<string>? Items, JsonObject? Values, JsonObject? Materials, string? ClientKey);
+/// <param name="Delivery">How the results are delivered: {"method": "online"} (default), {"method": "window"} or
+/// {"method": "post", "recipient": "…", "mobile": "…", "address": "…"}.</param>
+public sealed record CaseRequest(string? BundleId, List<string>? Items, JsonObject? Values, JsonObject? Materials, string? ClientKey,
+    DeliveryRequest? Delivery = null);
+
+public sealed record DeliveryRequest(string? Method, string? Recipient, string? Mobile, string? Address)
+{
+    public CaseDelivery ToDelivery() => new(Method ?? "", Recipient, Mobile, Address);
+}
+
+public sealed record MailingRequest(string? Carrier, string? TrackingNumber);
+public sealed record MailingDto(long TaskId, string Carrier, string TrackingNumber, string At);
 
 public sealed record ReasonRequest(string? Reason);
 
@@ -29,7 +40,8 @@ public sealed record TaskDto(long Id, long CaseId, string ItemId, string ItemNam
 public sealed record CaseMaterialDto(string MaterialId, long? FileId, string? Commitment, string? Deferred, string? DeferredUntil, long? ResultOfTaskId);
 public sealed record CaseEventDto(string Kind, long? TaskId, string At, string By, JsonNode? Detail);
 public sealed record CaseDto(long Id, string BundleId, string BundleName, string Status, string StatusText, string SubmittedAt, string AcceptedOn,
-    string? Due, string? Card, IReadOnlyList<TaskDto> Tasks, IReadOnlyList<CaseMaterialDto>? Materials, IReadOnlyList<CaseEventDto>? Events);
+    string? Due, string? Card, IReadOnlyList<TaskDto> Tasks, IReadOnlyList<CaseMaterialDto>? Materials, IReadOnlyList<CaseEventDto>? Events,
+    string Delivery, string DeliveryText, string? PostalAddress, IReadOnlyList<MailingDto> Mailings);
 public sealed record VaultFileDto(long Id, long FileId, string MaterialId, string Name, long Size, string SizeText, string Sha256, string ContentType, string UploadedAt);
 
 /// <summary>一件事 cases through the API: a holder applies once and follows the case; a reviewer works the queue of
@@ -67,6 +79,7 @@ public static class CasesApi
             .RequireAuthorization(AccessPolicies.Reviewer).WithSummary("不予办理 {reason}：依赖它的事项一并终止");
         api.MapPost("/tasks/{id:long}/return", (long id, HttpContext http, Deps d, CancellationToken ct) => Act(id, TaskAction.Return, http, d, ct))
             .RequireAuthorization(AccessPolicies.Reviewer).WithSummary("退回补正 {reason}：暂停计时");
+        app.MapCaseHandlingApi();
         api.MapPost("/cases/daily", async (CaseDailyRunner runner, CancellationToken ct) => TypedResults.Ok(await runner.RunAsync(ct)))
             .RequireAuthorization(AccessPolicies.Admin).WithSummary("立即运行每日办件检查（亮牌、容缺提醒与终止等；同一天重复运行不会重复处理）");
         return app;
@@ -106,7 +119,7 @@ public static class CasesApi
         try
         {
             var result = await d.Service.SubmitAsync(user.SubjectId()!.Value, user.UserId(),
-                new CaseSubmission(body.BundleId, body.Items, body.Values, body.Materials, body.ClientKey), cx!, ct);
+                new CaseSubmission(body.BundleId, body.Items, body.Values, body.Materials, body.ClientKey, body.Delivery?.ToDelivery()), cx!, ct);
             var view = await d.Service.CaseAsync(user.SubjectId()!.Value, result.Case.Id, cx!, ct);
             var dto = ToDto(view!, cx!, full: true);
             return result.Created ? TypedResults.Created($"/api/v1/me/cases/{result.Case.Id}", dto) : TypedResults.Ok(dto);
@@ -119,8 +132,8 @@ public static class CasesApi
     {
         var (cx, problem) = await d.ContextAsync(ct);
         if (problem != null) return problem;
-        var list = await d.Service.MyCasesAsync(http.User.SubjectId()!.Value, ct);
-        return TypedResults.Ok(list.Select(c => ToDto(new CaseView(c, c.Tasks.OrderBy(t => t.Id).Select(t => d.Service.View(t, cx!)).ToList(), [], []), cx!, full: false)).ToList());
+        var list = await d.Service.MyCasesAsync(http.User.SubjectId()!.Value, cx!, ct);
+        return TypedResults.Ok(list.Select(c => ToDto(c, cx!, full: false)).ToList());
     }
 
     private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> MyCase(long id, HttpContext http, Deps d, CancellationToken ct)
@@ -176,7 +189,7 @@ public static class CasesApi
     }
 
     /// <summary>An optional JSON body {"reason": "…"} (an empty body is no reason).</summary>
-    private static async Task<(string? Reason, ValidationProblem? Problem)> ReasonAsync(HttpRequest request, CancellationToken ct)
+    public static async Task<(string? Reason, ValidationProblem? Problem)> ReasonAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength == 0 || !(request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) ?? false)) return (null, null);
         try
@@ -212,6 +225,10 @@ public static class CasesApi
     private static async Task<Ok<List<VaultFileDto>>> Vault(HttpContext http, Deps d, CancellationToken ct) =>
         TypedResults.Ok((await d.Service.VaultAsync(http.User.SubjectId()!.Value, ct)).Select(ToDto).ToList());
 
+    public static CaseEventDto ToDto(CaseEvent e) => new(e.Kind, e.TaskId, e.At.ToString("O"), e.By, JsonNode.Parse(e.DetailJson));
+
+    public static MailingDto ToDto(Mailing m) => new(m.TaskId, m.Carrier, m.TrackingNumber, m.At.ToString("O"));
+
     private static VaultFileDto ToDto(MaterialFile v) => new(v.Id, v.EvidenceFileId, v.MaterialId, v.File?.DisplayName ?? "", v.File?.Size ?? 0,
         EvidenceFiles.Size(v.File?.Size ?? 0), v.File?.Sha256 ?? "", v.File?.ContentType ?? "", v.At.ToString("O"));
 
@@ -236,6 +253,7 @@ public static class CasesApi
             v.Tasks.Select(t => ToDto(t, cx)).ToList(),
             full ? v.Materials.Select(m => new CaseMaterialDto(m.MaterialId, m.EvidenceFileId, m.Commitment, m.Deferred,
                 m.DeferredUntil is { } du ? CaseService.D(du) : null, m.ResultOfTaskId)).ToList() : null,
-            full ? v.Events.Select(e => new CaseEventDto(e.Kind, e.TaskId, e.At.ToString("O"), e.By, JsonNode.Parse(e.DetailJson))).ToList() : null);
+            full ? v.Events.Select(ToDto).ToList() : null,
+            v.Delivery.Method, v.Delivery.MethodText, v.Delivery.PostalText, v.Mailings.Select(ToDto).ToList());
     }
 }

@@ -29,6 +29,8 @@ public sealed class BundleModel(CatalogHolder holder, ItemCatalogs items, Talent
     public List<ProfileError> Errors { get; } = [];
     public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
     public bool Checked { get; private set; }
+    /// <summary>The delivery as typed (kept when the form comes back with errors).</summary>
+    public CaseDelivery Delivery { get; private set; } = CaseDelivery.Default;
 
     public IActionResult OnGet(string id) => Find(id) ? Page() : NotFound();
 
@@ -95,12 +97,14 @@ public sealed class BundleModel(CatalogHolder holder, ItemCatalogs items, Talent
             else if (m.Material.WaivableByCommitment && Request.Form["c." + m.Material.Id] == "on")
                 materials[m.Material.Id] = new JsonObject { ["commitment"] = $"本人承诺“{m.Material.Name}”真实有效，如有不实愿承担相应责任。" };
         }
+        Delivery = new CaseDelivery(Request.Form["d.method"].ToString() is { Length: > 0 } method ? method : CaseDelivery.Online,
+            Request.Form["d.recipient"], Request.Form["d.mobile"], Request.Form["d.address"]);
         if (Errors.Count > 0) return Page();
         try
         {
             var key = Request.Form["clientKey"].ToString();
             var submitted = await cases.Service.SubmitAsync(subjectId, User.UserId(),
-                new TalentOne.Registry.Cases.CaseSubmission(Bundle!.Id, items, values, materials, key.Length > 0 ? key : null), cx, ct);
+                new TalentOne.Registry.Cases.CaseSubmission(Bundle!.Id, items, values, materials, key.Length > 0 ? key : null, Delivery), cx, ct);
             TempData["Flash"] = $"“{Bundle.Name}”已提交（案件号 {submitted.Case.Id}），各部门将按顺序办理，进度会通过消息和短信告诉您。";
             return LocalRedirect($"/me/cases#case-{submitted.Case.Id}");
         }

@@ -34,13 +34,29 @@ public sealed class CasesModel(CasesApi.Deps deps) : PageModel
         }
     }
 
+    public async Task<IActionResult> OnPostWithdrawAsync(long id, string? reason, string? confirm, CancellationToken ct)
+    {
+        if (confirm != "yes") { Error = "请勾选“我确认撤回”后再撤回"; await LoadAsync(ct); return Page(); }
+        var (cx, problem) = await deps.ContextAsync(ct);
+        if (problem != null) { Error = "事项目录或工作日历暂不可用"; await LoadAsync(ct); return Page(); }
+        try
+        {
+            await deps.Service.WithdrawAsync(User.SubjectId()!.Value, id, User.UserId(), reason, cx!, ct);
+            TempData["Flash"] = $"案件 {id} 已撤回。";
+            return RedirectToPage();
+        }
+        catch (RegistryException re)
+        {
+            Error = string.Join("；", re.Errors.Select(e => e.Message));
+            await LoadAsync(ct);
+            return Page();
+        }
+    }
+
     private async Task LoadAsync(CancellationToken ct)
     {
         var (cx, problem) = await deps.ContextAsync(ct);
         if (problem != null) { Error ??= "事项目录或工作日历暂不可用"; return; }
-        var list = new List<CaseDto>();
-        foreach (var c in await deps.Service.MyCasesAsync(User.SubjectId()!.Value, ct))
-            list.Add(CasesApi.ToDto(new Registry.Cases.CaseView(c, c.Tasks.OrderBy(t => t.Id).Select(t => deps.Service.View(t, cx!)).ToList(), [], []), cx!, full: false));
-        Cases = list;
+        Cases = (await deps.Service.MyCasesAsync(User.SubjectId()!.Value, cx!, ct)).Select(c => CasesApi.ToDto(c, cx!, full: false)).ToList();
     }
 }

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TalentOne.Data;
+using TalentOne.Data.Cases;
+using TalentOne.Data.Ledger;
+using TalentOne.Data.Sweeps;
+using TalentOne.Registry.Accounts;
+using TalentOne.Web.Tests.Infrastructure;
+
+namespace TalentOne.Web.Tests.Cases;
+
+/// <summary>Withdrawal (撤回), delivery of results by post (快递送达) and the reviewer's view of a task with its
+/// materials — on both databases, through the real host.</summary>
+public abstract partial class CaseScenarios
+{
+    [Fact]
+    public async Task Withdrawing_a_case_closes_the_undecided_items_keeps_the_decided_ones_and_stops_the_departments()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var c = await SubmitAsync(who);
+        var caseId = c["id"]!.GetValue<long>();
+        var hrss = await ReviewerAsync(Insurance);
+        var insurance = TaskOf(c, Insurance)["id"]!.GetValue<long>();
+        var archive = TaskOf(c, Archive)["id"]!.GetValue<long>();
+        await (await hrss.PostAsync($"/api/v1/tasks/{archive}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving 人事档案转移");
+
+        var stranger = await App.RegisteredTalentAsync();
+        await (await stranger.Client.PostJsonAsync($"/api/v1/me/cases/{caseId}/withdraw", new JsonObject { ["reason"] = "x" }))
+            .ExpectProblemAsync(HttpStatusCode.NotFound, "withdrawing someone else's case");
+
+        var after = await (await who.Client.PostJsonAsync($"/api/v1/me/cases/{caseId}/withdraw", new JsonObject { ["reason"] = "已找到工作，暂不创业" }))
+            .ExpectJsonAsync(HttpStatusCode.OK, "withdrawing my case");
+        Assert.Equal("withdrawn", after["status"]!.GetValue<string>());
+        Assert.Equal("approved", TaskOf(after, Archive)["status"]!.GetValue<string>());
+        Assert.Equal("withdrawn", TaskOf(after, Insurance)["status"]!.GetValue<string>());
+        Assert.Equal("withdrawn", TaskOf(after, Medical)["status"]!.GetValue<string>());
+        Http.That(TaskOf(after, Insurance)["reason"]!.GetValue<string>().Contains("已找到工作"), "the withdrawn task says why", after);
+
+        // the departments can no longer act, the queue no longer shows it, and a second withdrawal is refused
+        var refused = await (await hrss.PostAsync($"/api/v1/tasks/{insurance}/approve", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "approving a withdrawn task");
+        Http.That(refused["detail"]!.GetValue<string>().Contains("已撤回"), "the reviewer is told it was withdrawn", refused);
+        var queue = JsonNode.Parse(await (await hrss.GetAsync("/api/v1/tasks")).ExpectAsync(HttpStatusCode.OK, "the queue"))!.AsArray();
+        Assert.DoesNotContain(queue.OfType<JsonObject>(), t => t["caseId"]!.GetValue<long>() == caseId);
+        await (await who.Client.PostJsonAsync($"/api/v1/me/cases/{caseId}/withdraw", new JsonObject()))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "withdrawing twice");
+
+        // nothing deleted: the withdrawal is an event, chained in the ledger, and the applicant is told
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalentOneDb>();
+        Assert.Equal(3, await db.Set<CaseTask>().CountAsync(t => t.CaseId == caseId));
+        Assert.Equal(1, await db.Set<CaseEvent>().CountAsync(e => e.CaseId == caseId && e.Kind == "withdrawn"));
+        Assert.Equal(1, await db.Set<LedgerEntry>().CountAsync(e => e.CaseId == caseId && e.Kind == "case.withdrawn"));
+        Assert.Contains(await db.Set<Notice>().Where(n => n.PolicyId == "case:" + caseId).Select(n => n.Title).ToListAsync(), t => t.Contains("撤回"));
+    }
+
+    [Fact]
+    public async Task A_result_sent_by_post_shows_the_address_to_the_department_only_once_approved_and_the_tracking_number_to_the_applicant()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var request = await ApplicationAsync(who, Guid.NewGuid().ToString("N"));
+        request["delivery"] = new JsonObject { ["method"] = "post", ["recipient"] = "", ["mobile"] = "123", ["address"] = "杭州" };
+        var problem = await (await who.Client.PostJsonAsync("/api/v1/cases", request)).ExpectProblemAsync(HttpStatusCode.BadRequest, "post without a usable address");
+        var errors = problem["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey("delivery.recipient") && errors.ContainsKey("delivery.mobile") && errors.ContainsKey("delivery.address"), problem.ToJsonString());
+        request["delivery"] = new JsonObject { ["method"] = "pigeon" };
+        problem = await (await who.Client.PostJsonAsync("/api/v1/cases", request)).ExpectProblemAsync(HttpStatusCode.BadRequest, "an unknown delivery method");
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("delivery.method"), problem.ToJsonString());
+
+        request["delivery"] = new JsonObject { ["method"] = "post", ["recipient"] = "张三", ["mobile"] = "13812345678", ["address"] = "浙江省杭州市西湖区文三路 100 号 3 幢 501 室" };
+        var c = await (await who.Client.PostJsonAsync("/api/v1/cases", request)).ExpectJsonAsync(HttpStatusCode.Created, "applying with delivery by post");
+        Assert.Equal("post", c["delivery"]!.GetValue<string>());
+        Http.That(c["postalAddress"]!.GetValue<string>().Contains("文三路") && c["postalAddress"]!.GetValue<string>().Contains("138****5678"),
+            "the applicant sees their address, the mobile masked", c);
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var stored = await scope.ServiceProvider.GetRequiredService<TalentOneDb>().Set<CaseFile>().AsNoTracking()
+                .Where(x => x.Id == c["id"]!.GetValue<long>()).Select(x => x.FormJson).FirstAsync();
+            Assert.DoesNotContain("文三路", stored);
+            Assert.DoesNotContain("13812345678", stored);
+        }
+
+        var hrss = await ReviewerAsync(Insurance);
+        var task = TaskOf(c, Archive)["id"]!.GetValue<long>();
+        var before = await (await hrss.GetAsync($"/api/v1/tasks/{task}")).ExpectJsonAsync(HttpStatusCode.OK, "the task before approval");
+        Assert.Equal("post", before["delivery"]!.GetValue<string>());
+        Http.That(before["postal"] == null, "the address is not shown before the result is to be mailed", before);
+        await (await hrss.PostJsonAsync($"/api/v1/tasks/{task}/mail", new JsonObject { ["carrier"] = "EMS", ["trackingNumber"] = "1187654321098" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "mailing before approval");
+        await (await hrss.PostAsync($"/api/v1/tasks/{task}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving");
+        var approved = await (await hrss.GetAsync($"/api/v1/tasks/{task}")).ExpectJsonAsync(HttpStatusCode.OK, "the approved task");
+        Assert.Equal("13812345678", approved["postal"]!["mobile"]!.GetValue<string>());
+        Assert.Contains("文三路", approved["postal"]!["address"]!.GetValue<string>());
+
+        problem = await (await hrss.PostJsonAsync($"/api/v1/tasks/{task}/mail", new JsonObject { ["carrier"] = "", ["trackingNumber"] = "12-34" }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "a bad mailing");
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("carrier") && problem["errors"]!.AsObject().ContainsKey("trackingNumber"), problem.ToJsonString());
+        var medical = await ReviewerAsync(Medical);
+        await (await medical.PostJsonAsync($"/api/v1/tasks/{task}/mail", new JsonObject { ["carrier"] = "EMS", ["trackingNumber"] = "1187654321098" }))
+            .ExpectProblemAsync(HttpStatusCode.NotFound, "another department mailing");
+        await (await hrss.PostJsonAsync($"/api/v1/tasks/{task}/mail", new JsonObject { ["carrier"] = "EMS", ["trackingNumber"] = "1187654321098" }))
+            .ExpectJsonAsync(HttpStatusCode.OK, "recording the mailing");
+
+        var mine = await (await who.Client.GetAsync($"/api/v1/me/cases/{c["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "my case");
+        var mailing = mine["mailings"]!.AsArray().OfType<JsonObject>().Single();
+        Assert.Equal(task, mailing["taskId"]!.GetValue<long>());
+        Assert.Equal("1187654321098", mailing["trackingNumber"]!.GetValue<string>());
+        var page = await (await who.Client.GetAsync("/me/cases")).ExpectAsync(HttpStatusCode.OK, "my cases page");
+        Assert.Contains("运单号 1187654321098", page);
+
+        // a case delivered online has nothing to mail
+        var online = await SubmitAsync(who);
+        var onlineTask = TaskOf(online, Archive)["id"]!.GetValue<long>();
+        await (await hrss.PostAsync($"/api/v1/tasks/{onlineTask}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving");
+        await (await hrss.PostJsonAsync($"/api/v1/tasks/{onlineTask}/mail", new JsonObject { ["carrier"] = "EMS", ["trackingNumber"] = "1187654321099" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "mailing a result delivered online");
+    }
+
+    [Fact]
+    public async Task A_reviewer_sees_the_fields_and_files_of_their_own_item_only_and_opens_the_files()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var c = await SubmitAsync(who);
+        var items = Items();
+        var hrss = await ReviewerAsync(Insurance);
+        var medical = await ReviewerAsync(Medical);
+        var archive = TaskOf(c, Archive)["id"]!.GetValue<long>();
+
+        var detail = await (await hrss.GetAsync($"/api/v1/tasks/{archive}")).ExpectJsonAsync(HttpStatusCode.OK, "the 人事档案转移 task");
+        var fieldIds = detail["fields"]!.AsArray().Select(f => f!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(items.ItemById[Archive].Fields.Select(f => f.Id).ToList(), fieldIds);
+        Http.That(detail["fields"]!.AsArray().Any(f => f!["id"]!.GetValue<string>() == "applicant.idNumber" && f["text"]!.GetValue<string>().Contains('*')),
+            "the identity number is masked", detail);
+        Http.That(detail["applicantId"]!.GetValue<string>().Contains('*') && !detail.ToJsonString().Contains(who.IdNumber), "no full ID number anywhere", detail);
+        var materialIds = detail["materials"]!.AsArray().Select(m => m!["materialId"]!.GetValue<string>()).ToList();
+        Assert.Equal(items.ItemById[Archive].Materials.Select(m => m.Id).ToList(), materialIds);
+        var idCard = detail["materials"]!.AsArray().OfType<JsonObject>().Single(m => m["materialId"]!.GetValue<string>() == "identity_card")["given"]!.AsArray().OfType<JsonObject>().Single();
+        var download = idCard["download"]!.GetValue<string>();
+        var response = await hrss.GetAsync(download);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(idCard["sha256"]!.GetValue<string>(), Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant());
+
+        // another department sees neither the task nor its files; a file of the case that this item does not use is not served
+        await (await medical.GetAsync($"/api/v1/tasks/{archive}")).ExpectProblemAsync(HttpStatusCode.NotFound, "another department's task");
+        await (await medical.GetAsync(download)).ExpectProblemAsync(HttpStatusCode.NotFound, "another department's file");
+        var insurance = await (await hrss.GetAsync($"/api/v1/tasks/{TaskOf(c, Insurance)["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "the 参保登记 task");
+        var contract = insurance["materials"]!.AsArray().OfType<JsonObject>().Single(m => m["materialId"]!.GetValue<string>() == "labour_contract")["given"]![0]!;
+        var medicalTask = TaskOf(c, Medical)["id"]!.GetValue<long>();
+        await (await medical.GetAsync($"/api/v1/tasks/{medicalTask}/materials/{contract["id"]}")).ExpectProblemAsync(HttpStatusCode.NotFound,
+            "the labour contract, which 医保参保登记 does not ask for");
+        var other = await SubmitAsync(who);
+        await (await medical.GetAsync($"/api/v1/tasks/{TaskOf(other, Medical)["id"]}/materials/{idCard["id"]}")).ExpectProblemAsync(HttpStatusCode.NotFound,
+            "a file of another case");
+
+        // the page: fields, files and the actions
+        var page = await (await hrss.GetAsync($"/review/tasks/{archive}")).ExpectAsync(HttpStatusCode.OK, "the task page");
+        Assert.True(page.Contains(items.ItemById[Archive].Name), page[page.IndexOf("<main", StringComparison.Ordinal)..]);
+        Assert.Contains(download, page);
+        Assert.Contains("认领", page);
+        Assert.Equal(HttpStatusCode.NotFound, (await medical.GetAsync($"/review/tasks/{archive}")).StatusCode);
+    }
+}
