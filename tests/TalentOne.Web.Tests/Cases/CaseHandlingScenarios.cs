@@ -161,4 +161,47 @@ public abstract partial class CaseScenarios
         Assert.Contains("认领", page);
         Assert.Equal(HttpStatusCode.NotFound, (await medical.GetAsync($"/review/tasks/{archive}")).StatusCode);
     }
+
+    private static string PageToken(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"") is { Success: true } m
+            ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new Xunit.Sdk.XunitException("no antiforgery token on the page");
+
+    [Fact]
+    public async Task The_pages_record_a_mailing_and_withdraw_a_case_with_messages_in_Chinese()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var request = await ApplicationAsync(who, Guid.NewGuid().ToString("N"));
+        request["delivery"] = new JsonObject { ["method"] = "post", ["recipient"] = "李四", ["mobile"] = "13912345678", ["address"] = "浙江省杭州市滨江区江南大道 1 号" };
+        var c = await (await who.Client.PostJsonAsync("/api/v1/cases", request)).ExpectJsonAsync(HttpStatusCode.Created, "applying");
+        var hrss = await ReviewerAsync(Insurance);
+        var archive = TaskOf(c, Archive)["id"]!.GetValue<long>();
+
+        // the reviewer claims and approves on the task page, then records the parcel
+        var html = await hrss.GetStringAsync($"/review/tasks/{archive}");
+        var claimed = await hrss.PostAsync($"/review/tasks/{archive}?handler=Claim", new FormUrlEncodedContent([new("__RequestVerificationToken", PageToken(html))]));
+        html = await claimed.ExpectAsync(HttpStatusCode.OK, "claiming on the page (redirected back to it)");
+        Assert.Contains("已认领。", html);
+        await hrss.PostAsync($"/review/tasks/{archive}?handler=Approve", new FormUrlEncodedContent([new("reason", "材料齐全"), new("__RequestVerificationToken", PageToken(html))]));
+        html = await hrss.GetStringAsync($"/review/tasks/{archive}");
+        Assert.Contains("江南大道", html);
+        var bad = await hrss.PostAsync($"/review/tasks/{archive}?handler=Mail", new FormUrlEncodedContent(
+            [new("carrier", "顺丰"), new("trackingNumber", "SF-1"), new("__RequestVerificationToken", PageToken(html))]));
+        Assert.Contains("快递单号应为 8—30 位字母或数字", await bad.ExpectAsync(HttpStatusCode.OK, "a bad tracking number on the page"));
+        var good = await hrss.PostAsync($"/review/tasks/{archive}?handler=Mail", new FormUrlEncodedContent(
+            [new("carrier", "顺丰"), new("trackingNumber", "SF1234567890"), new("__RequestVerificationToken", PageToken(html))]));
+        Assert.Contains("顺丰 运单号 SF1234567890", await good.ExpectAsync(HttpStatusCode.OK, "recording the parcel"));
+
+        // the applicant withdraws on 我的办件: without ticking the confirmation nothing happens
+        var mine = await who.Client.GetStringAsync("/me/cases");
+        Assert.Contains("顺丰 运单号 SF1234567890", mine);
+        var unconfirmed = await who.Client.PostAsync($"/me/cases?handler=Withdraw&id={c["id"]}", new FormUrlEncodedContent(
+            [new("reason", "不需要了"), new("__RequestVerificationToken", PageToken(mine))]));
+        Assert.Contains("请勾选“我确认撤回”", await unconfirmed.ExpectAsync(HttpStatusCode.OK, "withdrawing without confirming"));
+        var withdrawn = await who.Client.PostAsync($"/me/cases?handler=Withdraw&id={c["id"]}", new FormUrlEncodedContent(
+            [new("reason", "不需要了"), new("confirm", "yes"), new("__RequestVerificationToken", PageToken(mine))]));
+        Assert.Contains($"案件 {c["id"]} 已撤回", await withdrawn.ExpectAsync(HttpStatusCode.OK, "withdrawing on the page"));
+        var after = await (await who.Client.GetAsync($"/api/v1/me/cases/{c["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "the case after");
+        Assert.Equal("withdrawn", after["status"]!.GetValue<string>());
+        Assert.Equal("approved", TaskOf(after, Archive)["status"]!.GetValue<string>());
+    }
 }
