@@ -78,6 +78,11 @@ public sealed class BundleApplicationBrowserTests(BrowserApp app) : IClassFixtur
             await page.Locator($"#apply-form [name=\"{f[0]}\"]").SetInputFilesAsync(f[1].Contains(".pdf", StringComparison.Ordinal)
                 ? new FilePayload { Name = "材料.pdf", MimeType = "application/pdf", Buffer = Pdf }
                 : new FilePayload { Name = "材料.png", MimeType = "image/png", Buffer = Png });
+        // the results by post
+        await page.Locator("[name='d.method'][value=post]").CheckAsync();
+        await page.Locator("[name='d.recipient']").FillAsync(who.Name);
+        await page.Locator("[name='d.mobile']").FillAsync(who.Mobile);
+        await page.Locator("[name='d.address']").FillAsync("浙江省杭州市西湖区文三路 100 号 3 幢 501 室");
         await page.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
         await page.WaitForLoadStateAsync();
         if (!page.Url.Contains("/me/cases", StringComparison.Ordinal))
@@ -98,11 +103,28 @@ public sealed class BundleApplicationBrowserTests(BrowserApp app) : IClassFixtur
 
         await ApproveAllOfCaseAsync(await SignedInAsync(police.UserName!), app.BaseUrl, caseId, 1);
         await ApproveAllOfCaseAsync(await SignedInAsync(hrss.UserName!), app.BaseUrl, caseId, 1);
-        await ApproveAllOfCaseAsync(medicalPage, app.BaseUrl, caseId, 1);
+        // 医保: from the queue to the task's page, which shows this item's materials; approve there and record the parcel
+        await medicalPage.GotoAsync(app.BaseUrl + "/review/tasks");
+        await medicalPage.Locator($"[data-testid=tasks] tr[data-case=\"{caseId}\"] a").First.ClickAsync();
+        await medicalPage.WaitForURLAsync("**/review/tasks/*");
+        var materials = await medicalPage.Locator("[data-testid=materials]").InnerTextAsync();
+        Assert.Contains("居民身份证", materials);
+        Assert.Contains("前置事项", materials); // the result of 参保登记, passed on by the 人社 department
+        Assert.Equal(1, await medicalPage.Locator("[data-testid=materials] a[download]").CountAsync());
+        await medicalPage.GetByRole(AriaRole.Button, new() { Name = "办结" }).ClickAsync();
+        await medicalPage.WaitForLoadStateAsync();
+        Assert.Contains("文三路", await medicalPage.Locator("[data-testid=postal]").InnerTextAsync());
+        await medicalPage.Locator("[name=carrier]").FillAsync("EMS");
+        await medicalPage.Locator("[name=trackingNumber]").FillAsync("1187654321098");
+        await medicalPage.GetByRole(AriaRole.Button, new() { Name = "登记已寄出" }).ClickAsync();
+        await medicalPage.WaitForLoadStateAsync();
+        Assert.Contains("运单号 1187654321098", await medicalPage.Locator("main").InnerTextAsync());
+        await medicalPage.ScreenshotAsync(new() { Path = "/tmp/review-task.png", FullPage = true });
 
         await page.GotoAsync(app.BaseUrl + "/me/cases");
         var finished = await page.Locator($"#case-{caseId}").InnerTextAsync();
         Assert.Contains("已办结", finished);
+        Assert.Contains("EMS 运单号 1187654321098", finished);
         await page.ScreenshotAsync(new() { Path = "/tmp/cases-finished.png", FullPage = true });
     }
 }

@@ -9,7 +9,7 @@ using TalentOne.Web.Infrastructure;
 namespace TalentOne.Web.Features.Cases;
 
 public sealed record FieldValueDto(string Id, string Label, JsonNode? Value, string Text);
-public sealed record GivenMaterialDto(long Id, string Kind, string KindText, string? FileName, long? Size, string? Sha256, string? Download,
+public sealed record GivenMaterialDto(long Id, string Kind, string KindText, string? FileName, long? Size, string? SizeText, string? Sha256, string? Download,
     string? Commitment, string? Deferred, string? DeferredUntil, long? ResultOfTaskId, string At);
 public sealed record TaskMaterialDto(string MaterialId, string Name, bool Core, IReadOnlyList<GivenMaterialDto> Given);
 public sealed record PostalDto(string Recipient, string Mobile, string Address);
@@ -92,7 +92,7 @@ public static class CaseHandlingApi
         return new TaskDetailDto(CasesApi.ToDto(t.Task, cx), t.Case.Id,
             cx.Items.BundleById.TryGetValue(t.Case.BundleId, out var b) ? b.Name : t.Case.BundleId, t.ApplicantName, t.ApplicantIdMasked,
             t.Fields.Select(f => new FieldValueDto(f.Field.Id, f.Field.Label, f.Value, Text(f.Field, f.Value))).ToList(),
-            t.Materials.Select(m => new TaskMaterialDto(m.Material.Id, m.Material.Name.Length > 0 ? m.Material.Name : m.Material.Id, m.Material.Core,
+            t.Materials.Select(m => new TaskMaterialDto(m.Material.Id, MaterialName(m.Material, cx), m.Material.Core,
                 m.Given.Select(g => Given(g.Row, g.File, link)).ToList())).ToList(),
             t.Events.Select(CasesApi.ToDto).ToList(), t.Delivery.Method, t.Delivery.MethodText,
             t.Delivery is { ByPost: true, Address: not null } p ? new PostalDto(p.Recipient ?? "", p.Mobile ?? "", p.Address) : null,
@@ -103,9 +103,14 @@ public static class CaseHandlingApi
     {
         var (kind, text) = r.EvidenceFileId != null ? ("file", "已上传") : r.Commitment != null ? ("commitment", "承诺免提交")
             : r.Deferred != null ? ("deferred", "容缺后补") : r.ResultOfTaskId != null ? ("result", "前置事项办理结果") : ("other", "其他");
-        return new GivenMaterialDto(r.Id, kind, text, f?.Name, f?.Size, f?.Sha256, f != null ? link + r.Id : null, r.Commitment, r.Deferred,
+        return new GivenMaterialDto(r.Id, kind, text, f?.Name, f?.Size, f == null ? null : Registry.Certification.EvidenceFiles.Size(f.Size), f?.Sha256, f != null ? link + r.Id : null, r.Commitment, r.Deferred,
             r.DeferredUntil is { } du ? CaseService.D(du) : null, r.ResultOfTaskId, r.At.ToString("O"));
     }
+
+    /// <summary>"居民身份证"; for the result of another item "《参保登记》办理结果".</summary>
+    public static string MaterialName(ItemMaterial m, CaseContext cx) =>
+        m.IsResult ? (cx.Items.ItemById.TryGetValue(m.Id["result:".Length..], out var i) ? $"《{i.Name}》办理结果" : m.Id)
+        : m.Name.Length > 0 ? m.Name : m.Id;
 
     /// <summary>A value as a reviewer reads it: the option's label for an enum, 是/否 for a bool.</summary>
     public static string Text(ItemField f, JsonNode? v)
