@@ -86,6 +86,17 @@ public sealed partial class CaseService
         return result;
     }
 
+    /// <summary>A task of the department with its case's material rows and the applicant's bad-credit flag (null: no
+    /// such task in this department).</summary>
+    public async Task<(TaskView Task, List<CaseMaterial> Materials, CreditFlagEvent? Flag)?> DepartmentTaskAsync(long taskId, string? departmentId, CaseContext cx, CancellationToken ct)
+    {
+        var task = await db.Set<CaseTask>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId && departmentId != null && t.DepartmentId == departmentId, ct);
+        if (task == null) return null;
+        var subjectId = await db.Set<CaseFile>().AsNoTracking().Where(c => c.Id == task.CaseId).Select(c => c.SubjectId).FirstAsync(ct);
+        var materials = await db.Set<CaseMaterial>().AsNoTracking().Where(m => m.CaseId == task.CaseId).OrderBy(m => m.Id).ToListAsync(ct);
+        return (View(task, cx), materials, await CreditFlags.CurrentAsync(db, subjectId, ct));
+    }
+
     /// <summary>容缺受理 by the reviewer of a task: the applicant's written promise to supply a material of the task's item
     /// by <paramref name="until"/> (after today, not later than the task's due date). Only a non-core deferrable
     /// material not yet given; refused for an applicant with a bad-credit flag (403).</summary>
