@@ -13,6 +13,7 @@ using TalentOne.Web.Features.Sweeps;
 using TalentOne.Web.Features.Bundles;
 using TalentOne.Web.Features.Ledger;
 using TalentOne.Web.Features.Cases;
+using TalentOne.Web.Features.Deferral;
 using TalentOne.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ builder.AddCalendar();
 builder.AddBundles();
 builder.AddLedgerFeature();
 builder.AddCases();
+builder.AddDeferral();
 
 var app = builder.Build();
 
@@ -49,6 +51,7 @@ app.MapCalendarApi();
 app.MapBundlesApi();
 app.MapLedgerApi();
 app.MapCasesApi();
+app.MapDeferralApi();
 app.MapApiDocs();
 app.MapWebPages();
 

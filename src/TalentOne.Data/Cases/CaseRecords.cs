@@ -22,8 +22,10 @@ public static class CaseTaskStatus
     public const string Cancelled = "cancelled";
     /// <summary>The applicant withdrew the case before the task was decided (撤回).</summary>
     public const string Withdrawn = "withdrawn";
+    /// <summary>A deferred (容缺) material was not supplied by its promised date: the task ends (终止).</summary>
+    public const string Terminated = "terminated";
 
-    public static bool IsClosed(string s) => s is Approved or Rejected or Cancelled or Withdrawn;
+    public static bool IsClosed(string s) => s is Approved or Rejected or Cancelled or Withdrawn or Terminated;
 }
 
 /// <summary>A case (案件, 一件事): one application for several items of a bundle, routed to their departments in
@@ -79,6 +81,8 @@ public sealed class CaseMaterial : IAppendOnly
     public DateOnly? DeferredUntil { get; set; }
     /// <summary>For result:&lt;item&gt; materials: the approved task whose result it is.</summary>
     public long? ResultOfTaskId { get; set; }
+    /// <summary>For a file supplied after 容缺受理: the deferral row (same case and material) it fulfils.</summary>
+    public long? SuppliesId { get; set; }
     public DateTimeOffset At { get; set; }
 }
 
@@ -149,7 +153,9 @@ internal sealed class CaseMaterialConfig : IEntityTypeConfiguration<CaseMaterial
         e.Property(x => x.Deferred).HasMaxLength(1_000);
         e.HasOne<CaseFile>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<EvidenceFile>().WithMany().HasForeignKey(x => x.EvidenceFileId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<CaseMaterial>().WithMany().HasForeignKey(x => x.SuppliesId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(x => x.CaseId);
+        e.HasIndex(x => x.SuppliesId).IsUnique();
     }
 }
 

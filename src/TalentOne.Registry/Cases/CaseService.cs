@@ -238,6 +238,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
                 var untilOk = d["until"] is JsonValue uv && uv.TryGetValue<string>(out var us)
                     && DateOnly.TryParseExact(us, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out until);
                 if (mat.Core || !mat.Deferrable) errors.Add(new(field, $"“{name}”不能容缺受理（只有可容缺的非核心材料可以后补）"));
+                else if (await CreditFlags.CurrentAsync(db, subjectId, ct) is { } flag) errors.Add(new(field, CreditFlags.RefusalMessage(flag)));
                 else if (text.Length == 0 || text.Length > 1000) errors.Add(new(field, $"请写明“{name}”的容缺承诺（不超过 1000 字）"));
                 else if (!untilOk || until <= cx.Today || until > latest)
                     errors.Add(new(field, $"“{name}”的补交日期应在 {D(cx.Today.AddDays(1))} 至 {D(latest)} 之间（不晚于事项办理时限）"));
@@ -481,7 +482,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
     {
         CaseTaskStatus.Waiting => "等待前置事项", CaseTaskStatus.Queued => "待办理", CaseTaskStatus.Claimed => "办理中",
         CaseTaskStatus.Supplement => "待补正", CaseTaskStatus.Approved => "已办结", CaseTaskStatus.Rejected => "未通过",
-        CaseTaskStatus.Cancelled => "已终止", CaseTaskStatus.Withdrawn => "已撤回", _ => status,
+        CaseTaskStatus.Cancelled => "已终止", CaseTaskStatus.Withdrawn => "已撤回", CaseTaskStatus.Terminated => "已终止（未按承诺补交）", _ => status,
     };
 
     public static string CaseStatusText(string status) => status switch

@@ -129,6 +129,17 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/tasks/{id:long}/materials/{materialId:long}"] = [Roles.Reviewer],
         ["POST /api/v1/tasks/{id:long}/mail"] = [Roles.Reviewer],
         ["POST /api/v1/me/cases/{id:long}/withdraw"] = Holders,
+        // 容缺受理 and bad-credit flags: the talent office sets and clears flags (auditors read), a holder sees its own flag
+        // and supplies its deferred materials, a reviewer defers a material of its own department's task
+        ["GET /api/v1/records/{id:long}/credit"] = Oversight,
+        ["POST /api/v1/records/{id:long}/credit"] = Admin,
+        ["GET /api/v1/me/credit"] = Holders,
+        ["GET /api/v1/me/deferrals"] = Holders,
+        ["POST /api/v1/me/cases/{id:long}/materials/{materialId}"] = Holders,
+        ["POST /api/v1/tasks/{id:long}/defer"] = [Roles.Reviewer],
+        ["GET /review/tasks/{id:long}/defer"] = [Roles.Reviewer],
+        ["GET /staff/records/{id:long}/credit"] = Admin,
+        ["GET /admin/credit"] = Admin,
         ["GET /bundles"] = Everyone,
         ["GET /bundles/{id}"] = Everyone,
         // tamper-evident ledger (上链): a holder may ask for a proof (of its own record only; others are "not found")

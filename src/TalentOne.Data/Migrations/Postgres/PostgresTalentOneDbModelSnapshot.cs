@@ -319,11 +319,17 @@ namespace TalentOne.Data.Migrations.Postgres
                     b.Property<long?>("ResultOfTaskId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("SuppliesId")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId");
 
                     b.HasIndex("EvidenceFileId");
+
+                    b.HasIndex("SuppliesId")
+                        .IsUnique();
 
                     b.ToTable("case_materials", (string)null);
                 });
@@ -734,6 +740,89 @@ namespace TalentOne.Data.Migrations.Postgres
                     b.HasIndex("SubjectId", "Id");
 
                     b.ToTable("scan_records", (string)null);
+                });
+
+            modelBuilder.Entity("TalentOne.Data.Deferral.CreditFlagEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MaterialId")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("SubjectId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("SubjectId", "Id");
+
+                    b.ToTable("credit_flags", (string)null);
+                });
+
+            modelBuilder.Entity("TalentOne.Data.Deferral.DeferralStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CaseMaterialId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateOnly>("On")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("CaseMaterialId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("deferral_steps", (string)null);
                 });
 
             modelBuilder.Entity("TalentOne.Data.Ledger.LedgerEntry", b =>
@@ -1613,6 +1702,11 @@ namespace TalentOne.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("EvidenceFileId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("TalentOne.Data.Cases.CaseMaterial", null)
+                        .WithMany()
+                        .HasForeignKey("SuppliesId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("TalentOne.Data.Cases.CaseTask", b =>
@@ -1681,6 +1775,35 @@ namespace TalentOne.Data.Migrations.Postgres
                     b.HasOne("TalentOne.Data.Registry.Subject", null)
                         .WithMany()
                         .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TalentOne.Data.Deferral.CreditFlagEvent", b =>
+                {
+                    b.HasOne("TalentOne.Data.Cases.CaseFile", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("TalentOne.Data.Registry.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TalentOne.Data.Deferral.DeferralStep", b =>
+                {
+                    b.HasOne("TalentOne.Data.Cases.CaseFile", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("TalentOne.Data.Cases.CaseMaterial", null)
+                        .WithMany()
+                        .HasForeignKey("CaseMaterialId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -302,11 +302,17 @@ namespace TalentOne.Data.Migrations.Sqlite
                     b.Property<long?>("ResultOfTaskId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("SuppliesId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId");
 
                     b.HasIndex("EvidenceFileId");
+
+                    b.HasIndex("SuppliesId")
+                        .IsUnique();
 
                     b.ToTable("case_materials", (string)null);
                 });
@@ -699,6 +705,85 @@ namespace TalentOne.Data.Migrations.Sqlite
                     b.HasIndex("SubjectId", "Id");
 
                     b.ToTable("scan_records", (string)null);
+                });
+
+            modelBuilder.Entity("TalentOne.Data.Deferral.CreditFlagEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MaterialId")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SubjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("SubjectId", "Id");
+
+                    b.ToTable("credit_flags", (string)null);
+                });
+
+            modelBuilder.Entity("TalentOne.Data.Deferral.DeferralStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CaseMaterialId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("On")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("CaseMaterialId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("deferral_steps", (string)null);
                 });
 
             modelBuilder.Entity("TalentOne.Data.Ledger.LedgerEntry", b =>
@@ -1558,6 +1643,11 @@ namespace TalentOne.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("EvidenceFileId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("TalentOne.Data.Cases.CaseMaterial", null)
+                        .WithMany()
+                        .HasForeignKey("SuppliesId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("TalentOne.Data.Cases.CaseTask", b =>
@@ -1626,6 +1716,35 @@ namespace TalentOne.Data.Migrations.Sqlite
                     b.HasOne("TalentOne.Data.Registry.Subject", null)
                         .WithMany()
                         .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TalentOne.Data.Deferral.CreditFlagEvent", b =>
+                {
+                    b.HasOne("TalentOne.Data.Cases.CaseFile", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("TalentOne.Data.Registry.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TalentOne.Data.Deferral.DeferralStep", b =>
+                {
+                    b.HasOne("TalentOne.Data.Cases.CaseFile", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("TalentOne.Data.Cases.CaseMaterial", null)
+                        .WithMany()
+                        .HasForeignKey("CaseMaterialId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -37,7 +37,8 @@ public sealed record ReasonRequest(string? Reason);
 public sealed record TaskDto(long Id, long CaseId, string ItemId, string ItemName, string DepartmentId, string DepartmentName, string Status,
     string StatusText, string? AcceptedOn, int LimitWorkingDays, string? Due, int? Remaining, string? Card, string? CardText,
     IReadOnlyList<string>? Explanation, string? Reason, string? ClaimedBy, string? DecidedAt);
-public sealed record CaseMaterialDto(string MaterialId, long? FileId, string? Commitment, string? Deferred, string? DeferredUntil, long? ResultOfTaskId);
+/// <param name="SuppliesId">For a file supplied after 容缺受理: the id of the deferral row it fulfils.</param>
+public sealed record CaseMaterialDto(string MaterialId, long? FileId, string? Commitment, string? Deferred, string? DeferredUntil, long? ResultOfTaskId, long? SuppliesId = null);
 public sealed record CaseEventDto(string Kind, long? TaskId, string At, string By, JsonNode? Detail);
 public sealed record CaseDto(long Id, string BundleId, string BundleName, string Status, string StatusText, string SubmittedAt, string AcceptedOn,
     string? Due, string? Card, IReadOnlyList<TaskDto> Tasks, IReadOnlyList<CaseMaterialDto>? Materials, IReadOnlyList<CaseEventDto>? Events,
@@ -252,7 +253,7 @@ public static class CasesApi
             overall?.Due is { } due ? CaseService.D(due) : null, overall == null ? null : DeadlineClock.StatusCode(overall.Status),
             v.Tasks.Select(t => ToDto(t, cx)).ToList(),
             full ? v.Materials.Select(m => new CaseMaterialDto(m.MaterialId, m.EvidenceFileId, m.Commitment, m.Deferred,
-                m.DeferredUntil is { } du ? CaseService.D(du) : null, m.ResultOfTaskId)).ToList() : null,
+                m.DeferredUntil is { } du ? CaseService.D(du) : null, m.ResultOfTaskId, m.SuppliesId)).ToList() : null,
             full ? v.Events.Select(ToDto).ToList() : null,
             v.Delivery.Method, v.Delivery.MethodText, v.Delivery.PostalText, v.Mailings.Select(ToDto).ToList());
     }
