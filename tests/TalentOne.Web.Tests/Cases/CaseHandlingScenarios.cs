@@ -205,3 +205,80 @@ public abstract partial class CaseScenarios
         Assert.Equal("approved", TaskOf(after, Archive)["status"]!.GetValue<string>());
     }
 }
+
+/// <summary>A crash in the middle of submission or routing, simulated by the database refusing the ledger entry of a
+/// routing step (the last write of the transaction): nothing of the change may remain — no case, no half-released
+/// dependant, no notice, no outbox row, no ledger entry — and the same request succeeds once the fault is gone.</summary>
+public abstract partial class CaseScenarios
+{
+    private async Task FaultAsync(bool on)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalentOneDb>();
+        var sqlite = App.ProviderName == "SQLite";
+        string[] sql = (on, sqlite) switch
+        {
+            (true, true) => ["CREATE TRIGGER crash_on_queue BEFORE INSERT ON ledger_entries WHEN NEW.\"Kind\" = 'case.queued' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END"],
+            (false, true) => ["DROP TRIGGER crash_on_queue"],
+            (true, false) =>
+            [
+                "CREATE FUNCTION crash_on_queue() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER crash_on_queue BEFORE INSERT ON ledger_entries FOR EACH ROW WHEN (NEW.\"Kind\" = 'case.queued') EXECUTE FUNCTION crash_on_queue()",
+            ],
+            (false, false) => ["DROP TRIGGER crash_on_queue ON ledger_entries", "DROP FUNCTION crash_on_queue()"],
+        };
+        foreach (var s in sql) await db.Database.ExecuteSqlRawAsync(s);
+    }
+
+    private async Task<(int Cases, int Tasks, int Materials, int Events, int Notices, int Outbox, int Ledger)> CountsAsync(long subjectId)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalentOneDb>();
+        var cases = await db.Set<CaseFile>().Where(c => c.SubjectId == subjectId).Select(c => c.Id).ToListAsync();
+        var notices = await db.Set<Notice>().Where(n => n.SubjectId == subjectId).Select(n => n.Id).ToListAsync();
+        return (cases.Count, await db.Set<CaseTask>().CountAsync(t => cases.Contains(t.CaseId)), await db.Set<CaseMaterial>().CountAsync(m => cases.Contains(m.CaseId)),
+            await db.Set<CaseEvent>().CountAsync(e => cases.Contains(e.CaseId)), notices.Count,
+            await db.Set<OutboxMessage>().CountAsync(o => notices.Contains(o.NoticeId)), await db.Set<LedgerEntry>().CountAsync());
+    }
+
+    [Fact]
+    public async Task A_crash_while_submitting_or_releasing_a_dependant_leaves_nothing_half_done_and_the_retry_succeeds()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var request = await ApplicationAsync(who, Guid.NewGuid().ToString("N"));
+        var before = await CountsAsync(who.SubjectId);
+
+        await FaultAsync(on: true);
+        try
+        {
+            await (await who.Client.PostJsonAsync("/api/v1/cases", request)).ExpectProblemAsync(HttpStatusCode.InternalServerError, "submitting while the database fails");
+            Assert.Equal(before, await CountsAsync(who.SubjectId));
+        }
+        finally { await FaultAsync(on: false); }
+
+        // the retry with the same client key makes the case, whole
+        var c = await (await who.Client.PostJsonAsync("/api/v1/cases", request)).ExpectJsonAsync(HttpStatusCode.Created, "the retry");
+        var hrss = await ReviewerAsync(Insurance);
+        var insurance = TaskOf(c, Insurance)["id"]!.GetValue<long>();
+        var submitted = await CountsAsync(who.SubjectId);
+
+        // routing: approving 参保登记 releases 医保参保登记 — a crash there undoes the approval as well
+        await FaultAsync(on: true);
+        try
+        {
+            await (await hrss.PostAsync($"/api/v1/tasks/{insurance}/approve", null)).ExpectProblemAsync(HttpStatusCode.InternalServerError, "approving while the database fails");
+            Assert.Equal(submitted, await CountsAsync(who.SubjectId));
+            var mine = await (await who.Client.GetAsync($"/api/v1/me/cases/{c["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "the case after the crash");
+            Assert.Equal("queued", TaskOf(mine, Insurance)["status"]!.GetValue<string>());
+            Assert.Equal("waiting", TaskOf(mine, Medical)["status"]!.GetValue<string>());
+        }
+        finally { await FaultAsync(on: false); }
+
+        await (await hrss.PostAsync($"/api/v1/tasks/{insurance}/approve", null)).ExpectJsonAsync(HttpStatusCode.OK, "approving again");
+        var after = await (await who.Client.GetAsync($"/api/v1/me/cases/{c["id"]}")).ExpectJsonAsync(HttpStatusCode.OK, "the case after the retry");
+        Assert.Equal("queued", TaskOf(after, Medical)["status"]!.GetValue<string>());
+        await using var scope = App.Services.CreateAsyncScope();
+        var verification = await scope.ServiceProvider.GetRequiredService<TalentOne.Registry.Ledger.LedgerVerifier>().VerifyAsync(null, default);
+        Assert.True(verification.Ok, verification.ToString());
+    }
+}
