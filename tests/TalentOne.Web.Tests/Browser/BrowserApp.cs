@@ -41,11 +41,7 @@ public sealed class BrowserApp : SqliteApp, IAsyncLifetime
     /// policies) and reloads it: the items of other cities pay out their own cities' policies.</summary>
     public async Task UseAllPoliciesAsync()
     {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestCatalog.RepoRoot, "catalog", "policies"), "*.yaml"))
-        {
-            var target = Path.Combine(CatalogRoot, "policies", Path.GetFileName(file));
-            if (!File.Exists(target)) File.Copy(file, target);
-        }
+        TestCatalog.AddAllPolicies(CatalogRoot);
         var load = await Services.GetRequiredService<TalentOne.Web.Features.Catalog.CatalogHolder>().LoadAsync("test", CancellationToken.None);
         if (!load.Succeeded) throw new InvalidOperationException(string.Join("\n", load.Errors));
     }

@@ -27,12 +27,7 @@ public abstract class BundleScenarios
 
     private HttpClient Client()
     {
-        var policies = Path.Combine(App.CatalogRoot, "policies");
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestCatalog.RepoRoot, "catalog", "policies"), "*.yaml"))
-        {
-            var target = Path.Combine(policies, Path.GetFileName(file));
-            if (!File.Exists(target)) File.Copy(file, target);
-        }
+        TestCatalog.AddAllPolicies(App.CatalogRoot);
         return App.CreateClient();
     }
 

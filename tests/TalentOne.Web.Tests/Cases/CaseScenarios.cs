@@ -37,12 +37,7 @@ public abstract partial class CaseScenarios
         {
             if (_ready != null) return _ready;
             var app = Host;
-            var policies = Path.Combine(app.CatalogRoot, "policies");
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(TestCatalog.RepoRoot, "catalog", "policies"), "*.yaml"))
-            {
-                var target = Path.Combine(policies, Path.GetFileName(file));
-                if (!File.Exists(target)) File.Copy(file, target);
-            }
+            TestCatalog.AddAllPolicies(app.CatalogRoot);
             File.WriteAllText(Path.Combine(app.CatalogRoot, ItemCatalog.ItemsFolder, "test-diamond.yaml"), DiamondItems);
             File.WriteAllText(Path.Combine(app.CatalogRoot, ItemCatalog.BundlesFolder, "test-diamond.yaml"), DiamondBundle);
             return _ready = app;

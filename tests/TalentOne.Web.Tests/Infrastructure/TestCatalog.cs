@@ -33,6 +33,17 @@ public static class TestCatalog
         return target;
     }
 
+    /// <summary>Adds every policy file of the repository to a catalog copy (which holds only the Quzhou policies): the
+    /// items of other cities pay out their own cities' policies. Call before the host first loads the catalog, or reload.</summary>
+    public static void AddAllPolicies(string catalogRoot)
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoRoot, "catalog", "policies"), "*.yaml"))
+        {
+            var target = Path.Combine(catalogRoot, "policies", Path.GetFileName(file));
+            if (!File.Exists(target)) File.Copy(file, target);
+        }
+    }
+
     public static void DeleteCopy(string catalogRoot)
     {
         try { Directory.Delete(Path.GetDirectoryName(catalogRoot)!, recursive: true); }
