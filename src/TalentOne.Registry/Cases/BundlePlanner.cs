@@ -13,7 +13,8 @@ public sealed record Suggestion(ServiceItem Item, IReadOnlyList<string> Reasons)
 /// <summary>One field of the combined form: the union of the same field over the chosen items, with the stricter rules.</summary>
 public sealed record MergedField(ItemField Field, IReadOnlyList<string> Items, JsonNode? Prefill);
 
-/// <summary>One material of the once-only list: core if any item says core; 容缺 and 承诺免提交 only if every item allows it.</summary>
+/// <summary>One material of the once-only list: core (or required) if any item says so; 容缺 and 承诺免提交 only if every
+/// item allows it.</summary>
 public sealed record MergedMaterial(ItemMaterial Material, IReadOnlyList<string> Items);
 
 public sealed record FormCounts(int Forms, int Fields, int MergedFields, int Materials, int MergedMaterials)
@@ -140,6 +141,7 @@ public static class BundlePlanner
             materials.Add(new MergedMaterial(named with
             {
                 Core = ms.Any(m => m.Core),
+                Required = ms.Any(m => m.MustHand),
                 Deferrable = ms.All(m => m.Deferrable),
                 WaivableByCommitment = ms.All(m => m.WaivableByCommitment),
                 Accept = ms.Select(m => m.Accept).FirstOrDefault(a => a.Count > 0) ?? [],

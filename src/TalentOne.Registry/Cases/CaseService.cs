@@ -248,6 +248,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
             else if (vault.FirstOrDefault(x => x.MaterialId == mat.Id) is { } kept)
                 result.Add(new CaseMaterial { MaterialId = mat.Id, EvidenceFileId = kept.EvidenceFileId }); // once-only: uploaded before
             else if (mat.Core) errors.Add(new(field, $"缺少核心材料“{name}”"));
+            else if (mat.Required) errors.Add(new(field, mat.Deferrable ? $"缺少材料“{name}”（可上传，或书面承诺后容缺补交）" : $"缺少材料“{name}”"));
         }
         return result;
     }

@@ -159,7 +159,7 @@ public sealed class ItemCatalog
             foreach (var node in seq.Children)
             {
                 if (node is not YamlMappingNode mm) { f.Error(f.PosOf(node), "each material must be a mapping (id:, name:, core: …)"); continue; }
-                f.CheckKeys(mm, "a material", "id", "name", "core", "waivable_by_commitment", "deferrable", "accept", "max_size_mb");
+                f.CheckKeys(mm, "a material", "id", "name", "core", "required", "waivable_by_commitment", "deferrable", "accept", "max_size_mb");
                 var id = f.Str(mm, "id", required: true);
                 if (id == null) continue;
                 if (list.Any(x => x.Id == id)) { f.Error(f.PosOf(mm), $"item '{item}': material '{id}' listed twice"); continue; }
@@ -184,8 +184,12 @@ public sealed class ItemCatalog
                     }
                     else _materials[id] = (name, accept, size, pos);
                 }
-                var mat = new ItemMaterial(id, name ?? "", Bool(f, mm, "core") ?? false, Bool(f, mm, "waivable_by_commitment") ?? false,
-                    Bool(f, mm, "deferrable") ?? false, acceptList, size, pos);
+                var core = Bool(f, mm, "core") ?? false;
+                var deferrable = Bool(f, mm, "deferrable") ?? false;
+                if (core && deferrable)
+                    f.Error(pos, $"item '{item}': material '{id}' is core and deferrable — 容缺受理 is only for non-core materials; write 'required: true, deferrable: true' for a required material that may be handed in later");
+                var mat = new ItemMaterial(id, name ?? "", core, Bool(f, mm, "waivable_by_commitment") ?? false,
+                    deferrable, acceptList, size, pos) { Required = Bool(f, mm, "required") ?? false };
                 list.Add(mat);
                 _materialUses.Add((mat, f, list));
             }

@@ -14,10 +14,18 @@ public sealed record ItemField(string Id, string Label, FieldType Type, bool Req
     public string TypeName => Type.ToString().ToLowerInvariant();
 }
 
-/// <summary>A material an item asks for. The id is shared across items (身份证, 学历证书 …): "once-only" submission.</summary>
+/// <summary>A material an item asks for. The id is shared across items (身份证, 学历证书 …): "once-only" submission.
+/// A core material (核心材料) decides the case and must be there at acceptance; a required non-core one must be handed in
+/// too, but may be deferred (容缺受理) where the item allows it; any other material is optional.</summary>
 public sealed record ItemMaterial(string Id, string Name, bool Core, bool WaivableByCommitment, bool Deferrable,
     IReadOnlyList<string> Accept, int? MaxSizeMb, SourcePos Pos)
 {
+    /// <summary>A non-core material that must still be handed in (or deferred, or promised where allowed).</summary>
+    public bool Required { get; init; }
+
+    /// <summary>Core materials are always required.</summary>
+    public bool MustHand => Core || Required;
+
     /// <summary>A material that is the result of another item ("前一个办事结果是后一个办事材料").</summary>
     public bool IsResult => Id.StartsWith("result:", StringComparison.Ordinal);
 }

@@ -74,7 +74,11 @@ public sealed class BundleApplicationBrowserTests(BrowserApp app) : IClassFixtur
         }
         // each material once
         var files = await page.Locator("#apply-form input[type=file]").EvaluateAllAsync<string[][]>("els => els.map(e => [e.name, e.accept])");
-        foreach (var f in files)
+        // the labour contract is not at hand: 容缺受理 on a written promise to hand it in tomorrow
+        var tomorrow = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime).AddDays(1);
+        await page.Locator("[name='r.labour_contract']").CheckAsync();
+        await page.Locator("[name='u.labour_contract']").FillAsync(tomorrow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var f in files.Where(f => f[0] != "m.labour_contract"))
             await page.Locator($"#apply-form [name=\"{f[0]}\"]").SetInputFilesAsync(f[1].Contains(".pdf", StringComparison.Ordinal)
                 ? new FilePayload { Name = "材料.pdf", MimeType = "application/pdf", Buffer = Pdf }
                 : new FilePayload { Name = "材料.png", MimeType = "image/png", Buffer = Png });
@@ -91,6 +95,7 @@ public sealed class BundleApplicationBrowserTests(BrowserApp app) : IClassFixtur
         var caseId = long.Parse((await caseCard.GetAttributeAsync("id"))!["case-".Length..], System.Globalization.CultureInfo.InvariantCulture);
         var text = await caseCard.InnerTextAsync();
         Assert.Contains(WaitingText, text); // 医保参保登记 waits for 参保登记
+        Assert.Contains("劳动合同", await caseCard.Locator("[data-testid=deferrals]").InnerTextAsync());
         Assert.DoesNotContain(who.IdNumber, await page.ContentAsync());
 
         // the departments: 人社 and 公安 at once, 医保 only after 参保登记
@@ -125,6 +130,13 @@ public sealed class BundleApplicationBrowserTests(BrowserApp app) : IClassFixtur
         var finished = await page.Locator($"#case-{caseId}").InnerTextAsync();
         Assert.Contains("已办结", finished);
         Assert.Contains("EMS 运单号 1187654321098", finished);
+
+        // the promise kept: the labour contract handed in on 我的办件
+        var deferral = page.Locator($"#case-{caseId} [data-testid=deferrals] li[data-material=labour_contract]");
+        await deferral.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "劳动合同.pdf", MimeType = "application/pdf", Buffer = Pdf });
+        await deferral.GetByRole(AriaRole.Button, new() { Name = "补交" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("已补交", await page.Locator("main").InnerTextAsync());
         await page.ScreenshotAsync(new() { Path = "/tmp/cases-finished.png", FullPage = true });
     }
 }

@@ -85,6 +85,13 @@ public sealed class ItemCatalogTests : IDisposable
     }
 
     [Fact]
+    public void A_core_material_cannot_be_deferrable_because_容缺受理_is_for_non_core_materials_only()
+    {
+        var errors = Errors(Item("a", materials: "{id: labour_contract, name: 劳动合同, core: true, deferrable: true}"));
+        Assert.Contains(errors, e => e.Message.StartsWith("item 'a': material 'labour_contract' is core and deferrable") && e.Message.Contains("required: true"));
+    }
+
+    [Fact]
     public void A_cycle_in_prerequisites_is_refused_naming_the_cycle()
     {
         var errors = Errors(
@@ -199,7 +206,7 @@ public sealed class ItemCatalogTests : IDisposable
             limit_working_days: 3
             source: {quote: 测试}
             materials:
-              - {id: identity_card, name: 居民身份证, core: true, waivable_by_commitment: true, deferrable: true, accept: [jpg]}
+              - {id: identity_card, name: 居民身份证, required: true, waivable_by_commitment: true, deferrable: true, accept: [jpg]}
               - {id: diploma, name: 学历证书, core: false, waivable_by_commitment: true, deferrable: true}
             fields:
               - {id: applicant.name, label: 姓名, type: text, required: false, max_length: 30}
@@ -245,12 +252,12 @@ public sealed class ItemCatalogTests : IDisposable
         Assert.True(level.Field.FromProfile);
         Assert.Equal(["one", "two"], level.Items);
 
-        // once-only: core if any says core; 容缺 and 承诺免提交 only if all allow; the result of "one" is passed on, not uploaded
+        // once-only: required if any says so; 容缺 and 承诺免提交 only if all allow; the result of "one" is passed on, not uploaded
         var id = form.Materials.Single(m => m.Material.Id == "identity_card").Material;
-        Assert.Equal((true, true, false), (id.Core, id.Deferrable, id.WaivableByCommitment));
+        Assert.Equal((false, true, true, false), (id.Core, id.Required, id.Deferrable, id.WaivableByCommitment));
         Assert.Equal("居民身份证", id.Name);
         var diploma = form.Materials.Single(m => m.Material.Id == "diploma").Material;
-        Assert.Equal((false, false, true), (diploma.Core, diploma.Deferrable, diploma.WaivableByCommitment));
+        Assert.Equal((false, false, false, true), (diploma.Core, diploma.Required, diploma.Deferrable, diploma.WaivableByCommitment));
         Assert.DoesNotContain(form.Materials, m => m.Material.Id == "result:one");
         Assert.Equal("5 份材料 → 2 份", form.Counts.MaterialsText);
     }

@@ -151,7 +151,7 @@ public abstract partial class CaseScenarios
             };
         }
         var materials = new JsonObject();
-        foreach (var m in plan["materials"]!.AsArray().OfType<JsonObject>().Where(m => m["core"]!.GetValue<bool>()))
+        foreach (var m in plan["materials"]!.AsArray().OfType<JsonObject>().Where(m => m["required"]!.GetValue<bool>()))
         {
             var id = m["id"]!.GetValue<string>();
             if (m["waivableByCommitment"]!.GetValue<bool>()) materials[id] = new JsonObject { ["commitment"] = "本人承诺所填信息真实，如有不实愿承担责任" };

@@ -19,7 +19,8 @@ public sealed record ItemSummaryDto(string Id, string Name, string City, string 
     string DepartmentId, string DepartmentName, string Applicant, int LimitWorkingDays, IReadOnlyList<string> Prerequisites,
     IReadOnlyList<string> PaysOut, bool Assumed);
 public sealed record PolicyRefDto(string Id, string Title);
-public sealed record MaterialDto(string Id, string Name, bool Core, bool WaivableByCommitment, bool Deferrable, IReadOnlyList<string> Accept, int? MaxSizeMb, IReadOnlyList<string>? Items = null);
+public sealed record MaterialDto(string Id, string Name, bool Core, bool WaivableByCommitment, bool Deferrable, IReadOnlyList<string> Accept, int? MaxSizeMb,
+    IReadOnlyList<string>? Items = null, bool Required = false);
 public sealed record FieldOptionDto(string Code, string Label);
 public sealed record FieldDto(string Id, string Label, string Type, bool Required, IReadOnlyList<FieldOptionDto> Options, double? Min, double? Max,
     IReadOnlyList<string> Patterns, int? MaxLength, bool FromProfile, IReadOnlyList<string>? Items = null, JsonNode? Prefill = null);
@@ -177,7 +178,7 @@ public static class BundlesApi
     private static FiguresDto? Figures(BundleFigures? f) => f == null ? null : new(f.Forms, f.Fields, f.Materials, f.WorkingDays, f.Departments, f.Items);
 
     private static MaterialDto Material(ItemMaterial m, IReadOnlyList<string>? items) =>
-        new(m.Id, m.Name, m.Core, m.WaivableByCommitment, m.Deferrable, m.Accept, m.MaxSizeMb, items);
+        new(m.Id, m.Name, m.Core, m.WaivableByCommitment, m.Deferrable, m.Accept, m.MaxSizeMb, items, m.MustHand);
 
     private static FieldDto Field(ItemField f, IReadOnlyList<string>? items, JsonNode? prefill) =>
         new(f.Id, f.Label, f.TypeName, f.Required, f.Options.Select(o => new FieldOptionDto(o.Code, o.Label)).ToList(), f.Min, f.Max, f.Patterns, f.MaxLength,

@@ -11,7 +11,7 @@ namespace TalentOne.Web.Features.Cases;
 public sealed record FieldValueDto(string Id, string Label, JsonNode? Value, string Text);
 public sealed record GivenMaterialDto(long Id, string Kind, string KindText, string? FileName, long? Size, string? SizeText, string? Sha256, string? Download,
     string? Commitment, string? Deferred, string? DeferredUntil, long? ResultOfTaskId, string At);
-public sealed record TaskMaterialDto(string MaterialId, string Name, bool Core, IReadOnlyList<GivenMaterialDto> Given);
+public sealed record TaskMaterialDto(string MaterialId, string Name, bool Core, bool Required, IReadOnlyList<GivenMaterialDto> Given);
 public sealed record PostalDto(string Recipient, string Mobile, string Address);
 public sealed record TaskDetailDto(TaskDto Task, long CaseId, string BundleName, string Applicant, string ApplicantId,
     IReadOnlyList<FieldValueDto> Fields, IReadOnlyList<TaskMaterialDto> Materials, IReadOnlyList<CaseEventDto> Events,
@@ -92,7 +92,7 @@ public static class CaseHandlingApi
         return new TaskDetailDto(CasesApi.ToDto(t.Task, cx), t.Case.Id,
             cx.Items.BundleById.TryGetValue(t.Case.BundleId, out var b) ? b.Name : t.Case.BundleId, t.ApplicantName, t.ApplicantIdMasked,
             t.Fields.Select(f => new FieldValueDto(f.Field.Id, f.Field.Label, f.Value, Text(f.Field, f.Value))).ToList(),
-            t.Materials.Select(m => new TaskMaterialDto(m.Material.Id, MaterialName(m.Material, cx), m.Material.Core,
+            t.Materials.Select(m => new TaskMaterialDto(m.Material.Id, MaterialName(m.Material, cx), m.Material.Core, m.Material.MustHand,
                 m.Given.Select(g => Given(g.Row, g.File, link)).ToList())).ToList(),
             t.Events.Select(CasesApi.ToDto).ToList(), t.Delivery.Method, t.Delivery.MethodText,
             t.Delivery is { ByPost: true, Address: not null } p ? new PostalDto(p.Recipient ?? "", p.Mobile ?? "", p.Address) : null,

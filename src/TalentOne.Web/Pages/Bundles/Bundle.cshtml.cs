@@ -96,6 +96,14 @@ public sealed class BundleModel(CatalogHolder holder, ItemCatalogs items, Talent
             }
             else if (m.Material.WaivableByCommitment && Request.Form["c." + m.Material.Id] == "on")
                 materials[m.Material.Id] = new JsonObject { ["commitment"] = $"本人承诺“{m.Material.Name}”真实有效，如有不实愿承担相应责任。" };
+            else if (m.Material.Deferrable && Request.Form["r." + m.Material.Id] == "on")
+            {
+                var until = Request.Form["u." + m.Material.Id].ToString();
+                materials[m.Material.Id] = new JsonObject
+                {
+                    ["deferred"] = $"本人承诺于 {until} 前补交“{m.Material.Name}”，逾期未补交愿承担相应责任（记入失信标记）。", ["until"] = until,
+                };
+            }
         }
         Delivery = new CaseDelivery(Request.Form["d.method"].ToString() is { Length: > 0 } method ? method : CaseDelivery.Online,
             Request.Form["d.recipient"], Request.Form["d.mobile"], Request.Form["d.address"]);
