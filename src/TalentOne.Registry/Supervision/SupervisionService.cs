@@ -79,10 +79,13 @@ public sealed class SupervisionService(TalentOneDb db, TimeProvider clock, Ledge
     public static IEnumerable<LiveCard> CardsOf(TaskWatch w, IReadOnlyDictionary<(long, int, string), DateOnly>? issued)
     {
         if (Colour(w.ItemState) is { } ic && w.ItemState!.Due is { } due)
-            yield return new LiveCard(w, 0, SupervisionCard.ItemStep, ic, due, w.ItemState.Remaining, issued?.GetValueOrDefault((w.Task.Id, 0, ic)));
+            yield return new LiveCard(w, 0, SupervisionCard.ItemStep, ic, due, w.ItemState.Remaining, Issued(issued, w.Task.Id, 0, ic));
         if (w.Current is { } step && Colour(step.State) is { } sc && step.State!.Due is { } sdue)
-            yield return new LiveCard(w, step.No, step.Name, sc, sdue, step.State.Remaining, issued?.GetValueOrDefault((w.Task.Id, step.No, sc)));
+            yield return new LiveCard(w, step.No, step.Name, sc, sdue, step.State.Remaining, Issued(issued, w.Task.Id, step.No, sc));
     }
+
+    private static DateOnly? Issued(IReadOnlyDictionary<(long, int, string), DateOnly>? issued, long task, int step, string colour) =>
+        issued != null && issued.TryGetValue((task, step, colour), out var on) ? on : null;
 
     private static string? Colour(DeadlineState? s) => s?.Status switch
     {
@@ -113,7 +116,8 @@ public sealed class SupervisionService(TalentOneDb db, TimeProvider clock, Ledge
     /// city (null: everywhere), watched on <see cref="CaseContext.Today"/>.</summary>
     public async Task<List<TaskWatch>> OpenAsync(string? departmentId, string? city, CaseContext cx, CancellationToken ct)
     {
-        var q = db.Set<CaseTask>().AsNoTracking().Where(t => OpenStatuses.Contains(t.Status) && t.AcceptedOn != null);
+        // Tasks that had reached their department by the day asked for (a day later than another is never in its past).
+        var q = db.Set<CaseTask>().AsNoTracking().Where(t => OpenStatuses.Contains(t.Status) && t.AcceptedOn != null && t.AcceptedOn <= cx.Today);
         if (departmentId != null) q = q.Where(t => t.DepartmentId == departmentId);
         else if (city != null) { var prefix = city + "."; q = q.Where(t => t.DepartmentId.StartsWith(prefix)); }
         var tasks = await q.OrderBy(t => t.Id).ToListAsync(ct);
