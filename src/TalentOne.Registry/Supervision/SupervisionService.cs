@@ -116,7 +116,7 @@ public sealed class SupervisionService(TalentOneDb db, TimeProvider clock, Ledge
     /// city (null: everywhere), watched on <see cref="CaseContext.Today"/>.</summary>
     public async Task<List<TaskWatch>> OpenAsync(string? departmentId, string? city, CaseContext cx, CancellationToken ct)
     {
-        // Tasks that had reached their department by the day asked for (a day later than another is never in its past).
+        // Only tasks that had reached their department by the day the clocks are read for: a later one has no clock yet.
         var q = db.Set<CaseTask>().AsNoTracking().Where(t => OpenStatuses.Contains(t.Status) && t.AcceptedOn != null && t.AcceptedOn <= cx.Today);
         if (departmentId != null) q = q.Where(t => t.DepartmentId == departmentId);
         else if (city != null) { var prefix = city + "."; q = q.Where(t => t.DepartmentId.StartsWith(prefix)); }
