@@ -132,31 +132,37 @@ public static class SupervisionApi
         return new CardsOverviewDto(CaseService.D(cx.Today), ToDto(CardCounts.Of(cards)), departments);
     }
 
-    private static async Task<(MonthlyReport? Report, CaseContext? Context, IResult? Problem)> ReportAsync(string? department, string? month, HttpContext http,
-        CasesApi.Deps deps, SupervisionService supervision, TalentOneDb db, CancellationToken ct)
+    /// <summary>The report asked for, or why not: a problem (503 catalog, 404 department out of scope) or bad input (400).</summary>
+    private static async Task<(MonthlyReport? Report, CaseContext? Context, ValidationProblem? Invalid, ProblemHttpResult? Problem)> ReportAsync(
+        string? department, string? month, HttpContext http, CasesApi.Deps deps, SupervisionService supervision, TalentOneDb db, CancellationToken ct)
     {
         var (cx, problem) = await deps.ContextAsync(ct);
-        if (problem != null) return (null, null, problem);
+        if (problem != null) return (null, null, null, problem);
         var (dept, _, error, status) = await ResolveAsync(department, http.User, db, ct);
-        if (dept == null) return (null, null, status == 404 ? Problems.NotFound("未找到", error!) : Problems.Invalid("department", error!, "查询条件有误"));
-        if (!MonthlyReports.TryMonth(month, cx!.Today, out var from, out var monthError)) return (null, null, Problems.Invalid("month", monthError!, "查询条件有误"));
+        if (dept == null)
+            return status == 404 ? (null, null, null, Problems.NotFound("未找到", error!)) : (null, null, Problems.Invalid("department", error!, "查询条件有误"), null);
+        if (!MonthlyReports.TryMonth(month, cx!.Today, out var from, out var monthError))
+            return (null, null, Problems.Invalid("month", monthError!, "查询条件有误"), null);
         if (!cx.Calendar.Covers(from))
-            return (null, null, Problems.Invalid("month", $"{from:yyyy-MM} 不在工作日历的范围内（{cx.Calendar.First:yyyy-MM} 起）", "查询条件有误"));
+            return (null, null, Problems.Invalid("month", $"{from:yyyy-MM} 不在工作日历的范围内（{cx.Calendar.First:yyyy-MM} 起）", "查询条件有误"), null);
         var report = (await supervision.MonthlyAsync([(dept.Id, dept.Name)], from, cx, ct))[0];
-        return (report, cx, null);
+        return (report, cx, null, null);
     }
 
-    private static async Task<IResult> Monthly(string? department, string? month, HttpContext http, CasesApi.Deps deps, SupervisionService supervision,
-        TalentOneDb db, CancellationToken ct)
+    private static async Task<Results<Ok<MonthlyReportDto>, ValidationProblem, ProblemHttpResult>> Monthly(string? department, string? month, HttpContext http,
+        CasesApi.Deps deps, SupervisionService supervision, TalentOneDb db, CancellationToken ct)
     {
-        var (report, _, problem) = await ReportAsync(department, month, http, deps, supervision, db, ct);
-        return problem ?? TypedResults.Ok(ToDto(report!));
+        var (report, _, invalid, problem) = await ReportAsync(department, month, http, deps, supervision, db, ct);
+        if (invalid != null) return invalid;
+        if (problem != null) return problem;
+        return TypedResults.Ok(ToDto(report!));
     }
 
-    private static async Task<IResult> MonthlyXlsx(string? department, string? month, HttpContext http, CasesApi.Deps deps, SupervisionService supervision,
-        TalentOneDb db, CancellationToken ct)
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> MonthlyXlsx(string? department, string? month,
+        HttpContext http, CasesApi.Deps deps, SupervisionService supervision, TalentOneDb db, CancellationToken ct)
     {
-        var (report, cx, problem) = await ReportAsync(department, month, http, deps, supervision, db, ct);
+        var (report, cx, invalid, problem) = await ReportAsync(department, month, http, deps, supervision, db, ct);
+        if (invalid != null) return invalid;
         if (problem != null) return problem;
         return TypedResults.File(MonthlyReports.Workbook(report!, cx!.Items), Xlsx.ContentType, $"supervision-{report!.DepartmentId}-{report.Month}.xlsx");
     }
