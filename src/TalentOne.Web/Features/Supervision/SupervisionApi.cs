@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TalentOne.Data;
+using TalentOne.Data.Supervision;
 using TalentOne.Registry.Accounts;
 using TalentOne.Registry.Calendar;
 using TalentOne.Registry.Cases;
@@ -127,7 +128,7 @@ public static class SupervisionApi
         var cards = (await supervision.LiveCardsAsync(open, ct)).Where(c => names.ContainsKey(c.Watch.Task.DepartmentId)).ToList();
         var departments = cards.GroupBy(c => c.Watch.Task.DepartmentId).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new DepartmentCardsDto(g.Key, names[g.Key], ToDto(CardCounts.Of(g)),
-                [.. g.OrderBy(c => c.Colour == "red" ? 0 : 1).ThenBy(c => c.Due).ThenBy(c => c.Watch.Task.Id).ThenBy(c => c.StepNo).Select(ToDto)]))
+                [.. g.OrderBy(c => c.Colour == CardColour.Red ? 0 : 1).ThenBy(c => c.Due).ThenBy(c => c.Watch.Task.Id).ThenBy(c => c.StepNo).Select(ToDto)]))
             .ToList();
         return new CardsOverviewDto(CaseService.D(cx.Today), ToDto(CardCounts.Of(cards)), departments);
     }
