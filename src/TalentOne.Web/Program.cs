@@ -14,6 +14,7 @@ using TalentOne.Web.Features.Bundles;
 using TalentOne.Web.Features.Ledger;
 using TalentOne.Web.Features.Cases;
 using TalentOne.Web.Features.Deferral;
+using TalentOne.Web.Features.Supervision;
 using TalentOne.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +31,7 @@ builder.AddBundles();
 builder.AddLedgerFeature();
 builder.AddCases();
 builder.AddDeferral();
+builder.AddSupervision();
 
 var app = builder.Build();
 
@@ -52,6 +54,7 @@ app.MapBundlesApi();
 app.MapLedgerApi();
 app.MapCasesApi();
 app.MapDeferralApi();
+app.MapSupervisionApi();
 app.MapApiDocs();
 app.MapWebPages();
 

@@ -76,7 +76,7 @@ public sealed class ItemCatalog
         private void Error(SourcePos pos, string msg) => errors.Add(new CatalogError(pos, msg));
 
         private static readonly string[] ItemKeys = ["id", "name", "city", "county", "department", "applicant", "limit_working_days",
-            "materials", "fields", "prerequisites", "pays_out", "source", "assumed", "note"];
+            "materials", "fields", "prerequisites", "pays_out", "source", "assumed", "note", "steps"];
 
         public void ReadItems(YamlFile f, List<ServiceItem> items)
         {
@@ -113,11 +113,57 @@ public sealed class ItemCatalog
                 {
                     Id = id, Name = f.Str(m, "name", required: true) ?? id, City = city ?? "", County = county, DepartmentKind = kind,
                     DepartmentName = departments.TryGetValue(kind, out var dn) && city != null ? dn.Replace("{city}", CityLabel(city)) : kind,
-                    Applicant = applicant, LimitWorkingDays = (int)(limit ?? 1),
+                    Applicant = applicant, LimitWorkingDays = (int)(limit ?? 1), Steps = Steps(f, m, id, (int)(limit ?? 1)),
                     Materials = Materials(f, m, id), Fields = Fields(f, m, id), Prerequisites = f.StrList(m, "prerequisites"),
                     PaysOut = payouts, Source = source, Assumed = assumed, Note = note, Pos = f.PosOf(m),
                 });
             }
+        }
+
+        /// <summary>`steps:` of an item: exactly two steps (to the claim, to the decision), each a name and a whole number
+        /// of working days, together within the item's limit. Absent: <see cref="ItemSteps.Default"/>.</summary>
+        private static IReadOnlyList<ItemStep> Steps(YamlFile f, YamlMappingNode m, string item, int limit)
+        {
+            var node = YamlFile.Get(m, "steps");
+            if (node == null) return ItemSteps.Default(limit);
+            if (node is not YamlSequenceNode seq)
+            {
+                f.Error(f.PosOf(node), $"事项“{item}”的 steps 应为列表：两个环节，各写 name 和 limit_working_days");
+                return ItemSteps.Default(limit);
+            }
+            if (seq.Children.Count != 2)
+            {
+                f.Error(f.PosOf(seq), $"事项“{item}”的 steps 应恰好列出两个环节：第一个自到达部门至认领（如“{ItemSteps.Accept}”），" +
+                    $"第二个自认领至办结（如“{ItemSteps.Review}”）；现有 {seq.Children.Count} 个");
+                return ItemSteps.Default(limit);
+            }
+            var steps = new List<ItemStep>();
+            foreach (var child in seq.Children)
+            {
+                if (child is not YamlMappingNode sm) { f.Error(f.PosOf(child), $"事项“{item}”：每个环节应为映射（name、limit_working_days）"); continue; }
+                foreach (var (k, _, pos) in f.Entries(sm))
+                    if (k is not ("name" or "limit_working_days")) f.Error(pos, $"事项“{item}”：环节中未知的键“{k}”（可用：name、limit_working_days）");
+                var name = YamlFile.Get(sm, "name") is YamlScalarNode { Value: { } n } ? n.Trim() : "";
+                if (name.Length == 0) { f.Error(f.PosOf(sm), $"事项“{item}”：环节缺少名称 name"); continue; }
+                if (name.Length > 20) f.Error(f.PosOf(sm), $"事项“{item}”：环节名称“{name}”不能超过 20 个字");
+                if (steps.Any(s => s.Name == name)) f.Error(f.PosOf(sm), $"事项“{item}”：两个环节不能同名（“{name}”）");
+                var days = YamlFile.Get(sm, "limit_working_days");
+                if (days is not YamlScalarNode { Value: { } dv } || !int.TryParse(dv.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var d))
+                {
+                    f.Error(days == null ? f.PosOf(sm) : f.PosOf(days), $"事项“{item}”：环节“{name}”的 limit_working_days 应为不小于 0 的整数（工作日）");
+                    continue;
+                }
+                steps.Add(new ItemStep(name, d));
+            }
+            if (steps.Count != 2) return ItemSteps.Default(limit);
+            var sum = steps.Sum(s => s.LimitWorkingDays);
+            if (sum > limit)
+            {
+                f.Error(f.PosOf(seq), $"事项“{item}”各环节时限之和为 {sum} 个工作日（{string.Join(" + ", steps.Select(s => $"{s.Name} {s.LimitWorkingDays}"))}），" +
+                    $"超过事项的办理时限 {limit} 个工作日");
+                return ItemSteps.Default(limit);
+            }
+            return steps;
         }
 
         private string CityLabel(string city) => policies.Schema.Facts["work.city"].Type.Enum?.Find(city)?.Label ?? city;

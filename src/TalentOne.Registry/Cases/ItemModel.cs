@@ -32,6 +32,24 @@ public sealed record ItemMaterial(string Id, string Name, bool Core, bool Waivab
 
 public sealed record ItemSource(string Document, string? Article, string? Quote);
 
+/// <summary>A step (环节) of an item's handling with its own limit in working days; see <see cref="ItemSteps"/>.</summary>
+public sealed record ItemStep(string Name, int LimitWorkingDays);
+
+/// <summary>The two steps a task goes through in its department: the first (受理认领) runs from reaching the department
+/// to being claimed by a reviewer, the second (审查办结) from the claim to the decision. Those are the two moments the
+/// workflow records, so an item names exactly two steps. See docs/supervision.md.</summary>
+public static class ItemSteps
+{
+    public const string Accept = "受理认领", Review = "审查办结";
+
+    /// <summary>Without `steps:` in the item file: one working day to claim, the rest of the item's limit to decide.</summary>
+    public static IReadOnlyList<ItemStep> Default(int limitWorkingDays)
+    {
+        var first = Math.Min(1, Math.Max(0, limitWorkingDays));
+        return [new ItemStep(Accept, first), new ItemStep(Review, Math.Max(0, limitWorkingDays - first))];
+    }
+}
+
 /// <summary>A service item (事项): one department's procedure with its legal time limit, materials and form.</summary>
 public sealed class ServiceItem
 {
@@ -45,6 +63,8 @@ public sealed class ServiceItem
     /// <summary>"person" or "enterprise": who applies.</summary>
     public required string Applicant { get; init; }
     public required int LimitWorkingDays { get; init; }
+    /// <summary>The steps (环节) with their own limits: the item file's `steps:` or <see cref="ItemSteps.Default"/>.</summary>
+    public IReadOnlyList<ItemStep> Steps { get; init; } = [];
     public required IReadOnlyList<ItemMaterial> Materials { get; init; }
     public required IReadOnlyList<ItemField> Fields { get; init; }
     public required IReadOnlyList<string> Prerequisites { get; init; }

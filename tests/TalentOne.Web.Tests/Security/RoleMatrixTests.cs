@@ -140,6 +140,12 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /review/tasks/{id:long}/defer"] = [Roles.Reviewer],
         ["GET /staff/records/{id:long}/credit"] = Admin,
         ["GET /admin/credit"] = Admin,
+        // 电子监察 (docs/supervision.md): a reviewer's queue alert; cards and monthly reports of a department — a reviewer's
+        // own, the talent office's and auditors' within their city (another department is "not found")
+        ["GET /api/v1/tasks/alert"] = [Roles.Reviewer],
+        ["GET /api/v1/supervision/cards"] = Oversight,
+        ["GET /api/v1/supervision/monthly"] = [Roles.Reviewer, .. Oversight],
+        ["GET /api/v1/supervision/monthly.xlsx"] = [Roles.Reviewer, .. Oversight],
         ["GET /bundles"] = Everyone,
         ["GET /bundles/{id}"] = Everyone,
         // tamper-evident ledger (上链): a holder may ask for a proof (of its own record only; others are "not found")
@@ -174,6 +180,8 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /me/cases"] = Holders,
         ["GET /review/tasks"] = [Roles.Reviewer],
         ["GET /review/tasks/{id:long}"] = [Roles.Reviewer],
+        ["GET /supervision"] = [Roles.Reviewer, .. Oversight],
+        ["GET /supervision/cards"] = Oversight,
         ["GET /review/certifications"] = [Roles.Reviewer, .. Oversight],
         ["GET /review/certifications/{id:long}"] = [Roles.Reviewer, .. Oversight],
         ["GET /me/code"] = Holders,

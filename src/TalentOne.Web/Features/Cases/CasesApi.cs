@@ -10,6 +10,7 @@ using TalentOne.Registry.Records;
 using TalentOne.Web.Features.Bundles;
 using TalentOne.Web.Features.Catalog;
 using TalentOne.Web.Features.Certification;
+using TalentOne.Web.Features.Supervision;
 using TalentOne.Web.Infrastructure;
 using TalentOne.Registry.Accounts;
 
@@ -36,7 +37,7 @@ public sealed record ReasonRequest(string? Reason);
 
 public sealed record TaskDto(long Id, long CaseId, string ItemId, string ItemName, string DepartmentId, string DepartmentName, string Status,
     string StatusText, string? AcceptedOn, int LimitWorkingDays, string? Due, int? Remaining, string? Card, string? CardText,
-    IReadOnlyList<string>? Explanation, string? Reason, string? ClaimedBy, string? DecidedAt);
+    IReadOnlyList<string>? Explanation, string? Reason, string? ClaimedBy, string? DecidedAt, TaskStepDto? Step = null);
 /// <param name="SuppliesId">For a file supplied after 容缺受理: the id of the deferral row it fulfils.</param>
 public sealed record CaseMaterialDto(string MaterialId, long? FileId, string? Commitment, string? Deferred, string? DeferredUntil, long? ResultOfTaskId, long? SuppliesId = null);
 public sealed record CaseEventDto(string Kind, long? TaskId, string At, string By, JsonNode? Detail);
@@ -161,12 +162,14 @@ public static class CasesApi
         catch (RegistryException re) { return Problems.Refused(re); }
     }
 
-    private static async Task<Results<Ok<List<TaskDto>>, ProblemHttpResult>> Queue(HttpContext http, Deps d, CancellationToken ct)
+    private static async Task<Results<Ok<List<TaskDto>>, ProblemHttpResult>> Queue(HttpContext http, Deps d, TalentOne.Registry.Supervision.SupervisionService supervision, CancellationToken ct)
     {
         var (cx, problem) = await d.ContextAsync(ct);
         if (problem != null) return problem;
         var list = await d.Service.QueueAsync(http.User.DepartmentId()!, cx!, ct);
-        return TypedResults.Ok(list.Select(v => ToDto(v, cx!)).ToList());
+        // each row with its current step (环节) and that step's card; the department's counts: GET /api/v1/tasks/alert
+        var steps = await supervision.WatchAsync([.. list.Select(v => v.Task)], cx!, ct);
+        return TypedResults.Ok(list.Select(v => ToDto(v, cx!) with { Step = SupervisionApi.Step(steps.GetValueOrDefault(v.Task.Id)) }).ToList());
     }
 
     private static async Task<Results<Ok<TaskDto>, ValidationProblem, ProblemHttpResult>> Act(long id, TaskAction action, HttpContext http, Deps d, CancellationToken ct)

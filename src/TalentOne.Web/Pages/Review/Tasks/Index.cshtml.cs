@@ -5,6 +5,8 @@ using TalentOne.Registry.Accounts;
 using TalentOne.Registry.Cases;
 using TalentOne.Registry.Records;
 using TalentOne.Web.Features.Cases;
+using TalentOne.Web.Features.Supervision;
+using TalentOne.Registry.Supervision;
 using TalentOne.Web.Infrastructure;
 
 namespace TalentOne.Web.Pages.Review.Tasks;
@@ -12,9 +14,11 @@ namespace TalentOne.Web.Pages.Review.Tasks;
 /// <summary>本部门待办: the department's queued, claimed and returned tasks (red first, then yellow, then by due date),
 /// with claim, approve, reject and return for supplement.</summary>
 [Authorize(Policy = AccessPolicies.Reviewer)]
-public sealed class IndexModel(CasesApi.Deps deps) : PageModel
+public sealed class IndexModel(CasesApi.Deps deps, SupervisionService supervision) : PageModel
 {
     public IReadOnlyList<TaskDto> Tasks { get; private set; } = [];
+    /// <summary>时限预警: the department's current red and yellow cards (docs/supervision.md).</summary>
+    public QueueAlertDto? Alert { get; private set; }
     public string? Error { get; private set; }
     public string? Done { get; private set; }
 
@@ -46,6 +50,9 @@ public sealed class IndexModel(CasesApi.Deps deps) : PageModel
     {
         var (cx, problem) = await deps.ContextAsync(ct);
         if (problem != null) { Error ??= "事项目录或工作日历暂不可用"; return; }
-        Tasks = (await deps.Service.QueueAsync(User.DepartmentId()!, cx!, ct)).Select(v => CasesApi.ToDto(v, cx!)).ToList();
+        var queue = await deps.Service.QueueAsync(User.DepartmentId()!, cx!, ct);
+        var steps = await supervision.WatchAsync([.. queue.Select(v => v.Task)], cx!, ct);
+        Tasks = queue.Select(v => CasesApi.ToDto(v, cx!) with { Step = SupervisionApi.Step(steps.GetValueOrDefault(v.Task.Id)) }).ToList();
+        Alert = SupervisionApi.ToDto(QueueAlert.Of(User.DepartmentId()!, cx!.Today, await supervision.OpenAsync(User.DepartmentId()!, null, cx, ct)));
     }
 }
