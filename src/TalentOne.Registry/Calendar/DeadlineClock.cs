@@ -97,7 +97,9 @@ public sealed record DeadlineClock(DateOnly AcceptedOn, int LimitWorkingDays, IR
         {
             remaining = today <= AcceptedOn ? total : total - Elapsed(today);
             status = Suspended(today) && today > AcceptedOn ? DeadlineStatus.Suspended
-                : remaining <= yellowThreshold ? DeadlineStatus.Yellow : DeadlineStatus.Normal;
+                // not on the day the clock starts: nothing could have been done late yet (a one-day step would
+                // otherwise be yellow the moment it arrives)
+                : remaining <= yellowThreshold && remaining < total ? DeadlineStatus.Yellow : DeadlineStatus.Normal;
         }
         return new DeadlineState(due, remaining, status, Explain(calendar, due, open, suspensions, today));
     }

@@ -149,7 +149,7 @@ public abstract class SupervisionScenarios
 
         Assert.Equal(new[]
         {
-            "2021-09-29 1 受理认领 yellow due 2021-09-30 left 1",
+            // no yellow 受理认领 card on 29 Sep, the day A arrived (no working day counted yet); claimed on its due date
             "2021-10-11 0 item yellow due 2021-10-12 left 1",
             "2021-10-11 2 审查办结 yellow due 2021-10-12 left 1",
             "2021-10-13 0 item red due 2021-10-12 left -1",
@@ -167,7 +167,7 @@ public abstract class SupervisionScenarios
         // Every card is on the ledger (case.card, under the case and the applicant); a red one is also on the case's history.
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalentOneDb>();
-        foreach (var (f, cards, reds) in new[] { (a, 5, 2), (b, 4, 2) })
+        foreach (var (f, cards, reds) in new[] { (a, 4, 2), (b, 4, 2) })
         {
             var chained = await db.Set<LedgerEntry>().AsNoTracking().Where(e => e.CaseId == f.CaseId && e.Kind == "case.card").ToListAsync();
             Assert.Equal(cards, chained.Count);
@@ -229,7 +229,7 @@ public abstract class SupervisionScenarios
     /// <summary>The 丽水市教育局 queue on Thursday 2023-03-09 (no holiday that week). sv.alert: 3 working days, 受理认领 1 and
     /// 审查办结 2. T3 (accepted and claimed Wed 1 Mar, due Mon 6 Mar; 审查办结 due Fri 3 Mar): item red, step red. T1
     /// (accepted Mon 6 Mar, not claimed; due Thu 9, 受理认领 due Tue 7): item yellow, step red. T2 (accepted Mon 6, claimed
-    /// Tue 7; 审查办结 due Thu 9): item yellow, step yellow. T4 (accepted today): step yellow (1 day to be claimed). T5
+    /// Tue 7; 审查办结 due Thu 9): item yellow, step yellow. T4 (accepted today): no card yet (no working day counted). T5
     /// (returned on Tue 7): suspended, no card. T6 (decided 2 Mar): closed.</summary>
     [Fact]
     public async Task The_department_queue_shows_an_alert_with_its_red_and_yellow_items_and_steps()
@@ -257,8 +257,8 @@ public abstract class SupervisionScenarios
         var alert = await (await (await As(education)).GetAsync("/api/v1/tasks/alert")).ExpectJsonAsync(HttpStatusCode.OK, "the department's alert");
         var counts = alert["counts"]!;
         Http.That(alert["openTasks"]!.GetValue<int>() == 5 && counts["redItems"]!.GetValue<int>() == 1 && counts["redSteps"]!.GetValue<int>() == 2
-            && counts["yellowItems"]!.GetValue<int>() == 2 && counts["yellowSteps"]!.GetValue<int>() == 2 && counts["red"]!.GetValue<int>() == 3,
-            "5 open tasks: red — T3's item, T1's and T3's steps; yellow — T1's and T2's items, T2's and T4's steps", alert);
+            && counts["yellowItems"]!.GetValue<int>() == 2 && counts["yellowSteps"]!.GetValue<int>() == 1 && counts["red"]!.GetValue<int>() == 3,
+            "5 open tasks: red — T3's item, T1's and T3's steps; yellow — T1's and T2's items, T2's step (T4 arrived today: no card yet)", alert);
         Assert.Contains("红牌 3 张（事项 1、环节 2）", alert["text"]!.GetValue<string>());
 
         var queue = JsonNode.Parse(await (await (await As(education)).GetAsync("/api/v1/tasks")).ExpectAsync(HttpStatusCode.OK, "the queue"))!.AsArray().OfType<JsonObject>().ToList();
@@ -270,22 +270,22 @@ public abstract class SupervisionScenarios
         Assert.Equal("red 审查办结 red", Cards(t3));
         Assert.Equal("yellow 受理认领 red", Cards(t1));
         Assert.Equal("yellow 审查办结 yellow", Cards(t2));
-        Assert.Equal("normal 受理认领 yellow", Cards(t4));
+        Assert.Equal("normal 受理认领 normal", Cards(t4));
         Assert.Equal("suspended 受理认领 suspended", Cards(t5));
         Assert.DoesNotContain(queue, x => x["id"]!.GetValue<long>() == t6.TaskId);
 
         var page = WebUtility.HtmlDecode(await (await (await As(education)).GetAsync("/review/tasks")).ExpectAsync(HttpStatusCode.OK, "the queue page"));
-        Assert.Contains("data-red-items=\"1\" data-red-steps=\"2\" data-yellow-items=\"2\" data-yellow-steps=\"2\"", page);
-        Assert.Contains("红牌 3 张（事项 1、环节 2），黄牌 4 张（事项 2、环节 2）", page);
+        Assert.Contains("data-red-items=\"1\" data-red-steps=\"2\" data-yellow-items=\"2\" data-yellow-steps=\"1\"", page);
+        Assert.Contains("红牌 3 张（事项 1、环节 2），黄牌 3 张（事项 2、环节 1）", page);
         Assert.Contains("受理认领", page);
 
-        // the talent office's and auditors' overview: the same seven cards, none recorded yet (the job has not run)
+        // the talent office's and auditors' overview: the same six cards, none recorded yet (the job has not run)
         var overview = await (await (await As(auditor)).GetAsync("/api/v1/supervision/cards?department=lishui.education"))
             .ExpectJsonAsync(HttpStatusCode.OK, "the open cards of 丽水市教育局");
         var dept = overview["departments"]!.AsArray().Single()!;
-        Http.That(dept["departmentName"]!.GetValue<string>() == "丽水市教育局" && dept["cards"]!.AsArray().Count == 7
-            && dept["counts"]!["red"]!.GetValue<int>() == 3 && dept["counts"]!["yellow"]!.GetValue<int>() == 4
-            && dept["cards"]!.AsArray().All(c => c!["issuedOn"] == null), "seven live cards, red first", overview);
+        Http.That(dept["departmentName"]!.GetValue<string>() == "丽水市教育局" && dept["cards"]!.AsArray().Count == 6
+            && dept["counts"]!["red"]!.GetValue<int>() == 3 && dept["counts"]!["yellow"]!.GetValue<int>() == 3
+            && dept["cards"]!.AsArray().All(c => c!["issuedOn"] == null), "six live cards, red first", overview);
         var cardsPage = WebUtility.HtmlDecode(await (await (await As(auditor)).GetAsync("/supervision/cards")).ExpectAsync(HttpStatusCode.OK, "the cards page"));
         Assert.Contains("data-department=\"lishui.education\"", cardsPage);
         Assert.Contains("三日事项", cardsPage);
@@ -305,9 +305,9 @@ public abstract class SupervisionScenarios
     /// Received in May: M3, M7, M4, M5 = 4. Decided: M1, M2 (approved), M3 (rejected) = 3, on time M1, M3: 66.67%.
     /// Average handling: (5 + 7 + 2) / 3 = 4.67 working days. Open overdue at month end: M7, M4 = 2.
     /// Cards (job on 7, 10, 18, 24, 31 May): 7 May — M1 审查办结 yellow, M2 item yellow, M2 受理认领 red (M3 suspended);
-    /// 10 May — M2 item red (M3 still suspended that day); 18 May — M7 受理认领 yellow; 24 May — M4 受理认领 yellow,
+    /// 10 May — M2 item red (M3 still suspended that day); 18 May — M7 受理认领 yellow; 24 May — (M4 arrived that day: no card yet)
     /// M7 item red, M7 受理认领 red; 31 May — M4 item red, M4 受理认领 red, M5 受理认领 red.
-    /// Yellow: items 1, steps 3. Red: items 3, steps 4.</summary>
+    /// Yellow: items 1, steps 2. Red: items 3, steps 4.</summary>
     [Fact]
     public async Task The_monthly_report_of_a_month_with_a_holiday_counts_decisions_on_time_handling_days_and_cards_the_same_on_page_and_xlsx()
     {
@@ -360,8 +360,8 @@ public abstract class SupervisionScenarios
         Http.That(N(t, "received") == 4 && N(t, "casesReceived") == 4 && N(t, "decided") == 3 && N(t, "approved") == 2 && N(t, "rejected") == 1
             && N(t, "decidedOnTime") == 2 && t["onTimeRate"]!.GetValue<double>() == 0.6667 && N(t, "handlingWorkingDays") == 14
             && t["averageHandlingWorkingDays"]!.GetValue<double>() == 4.67 && N(t, "openOverdue") == 2, "May's totals, as worked out by hand", report);
-        Http.That(N(t, "yellowItemCards") == 1 && N(t, "yellowStepCards") == 3 && N(t, "redItemCards") == 3 && N(t, "redStepCards") == 4,
-            "May's cards: yellow 1 item + 3 steps, red 3 items + 4 steps", report);
+        Http.That(N(t, "yellowItemCards") == 1 && N(t, "yellowStepCards") == 2 && N(t, "redItemCards") == 3 && N(t, "redStepCards") == 4,
+            "May's cards: yellow 1 item + 2 steps, red 3 items + 4 steps", report);
         Assert.Equal("66.7%", report["onTimeRateText"]!.GetValue<string>());
         var decisions = report["decisions"]!.AsArray().OfType<JsonObject>()
             .Select(d => $"{d["taskId"]} {d["due"]} {d["decidedOn"]} {d["handlingWorkingDays"]} {d["onTime"]}").ToList();
@@ -378,9 +378,9 @@ public abstract class SupervisionScenarios
             && N(a, "redItemCards") == 1 && N(a, "redStepCards") == 2 && N(a, "openOverdue") == 0, "item a: M5 received; M1, M2 decided (5 + 7 days)", report);
         var b = items["sv.month.b"];
         Http.That(N(b, "received") == 3 && N(b, "decided") == 1 && N(b, "rejected") == 1 && b["onTimeRate"]!.GetValue<double>() == 1
-            && b["averageHandlingWorkingDays"]!.GetValue<double>() == 2 && N(b, "yellowItemCards") == 0 && N(b, "yellowStepCards") == 2
+            && b["averageHandlingWorkingDays"]!.GetValue<double>() == 2 && N(b, "yellowItemCards") == 0 && N(b, "yellowStepCards") == 1
             && N(b, "redItemCards") == 2 && N(b, "redStepCards") == 2 && N(b, "openOverdue") == 2, "item b: M3, M7, M4 received; M3 decided", report);
-        Assert.Equal(11, report["cards"]!.AsArray().Count);
+        Assert.Equal(10, report["cards"]!.AsArray().Count);
 
         var april = await (await (await As(finance)).GetAsync("/api/v1/supervision/monthly?month=2021-04")).ExpectJsonAsync(HttpStatusCode.OK, "April's report");
         Http.That(N(april["total"]!, "received") == 3 && N(april["total"]!, "decided") == 1 && april["total"]!["averageHandlingWorkingDays"]!.GetValue<double>() == 0
@@ -396,7 +396,7 @@ public abstract class SupervisionScenarios
             .ToDictionary(r => (string)r["项目"], r => r["数值"]);
         double X(string label) => Convert.ToDouble(summary[label], CultureInfo.InvariantCulture);
         Assert.Equal("丽水市财政局", summary["部门"]);
-        Assert.Equal(new double[] { 4, 4, 3, 2, 1, 2, 0.6667, 14, 4.67, 1, 3, 3, 4, 2 },
+        Assert.Equal(new double[] { 4, 4, 3, 2, 1, 2, 0.6667, 14, 4.67, 1, 2, 3, 4, 2 },
             new[] { "收件（事项）", "涉及案件", "办结", "其中准予", "其中不予办理", "按时办结", "按时办结率", "办理工作日合计", "平均办理工作日",
                 "黄牌（事项）", "黄牌（环节）", "红牌（事项）", "红牌（环节）", "月末超期未办结" }.Select(X));
         var perItem = MiniExcel.Query(book, useHeaderRow: true, sheetName: "分事项").Cast<IDictionary<string, object>>().ToList();
@@ -404,7 +404,7 @@ public abstract class SupervisionScenarios
         Assert.Equal(new double[] { 1, 1 }, perItem.Select(r => Convert.ToDouble(r["按时办结"], CultureInfo.InvariantCulture)));
         Assert.Equal(new double[] { 0.5, 1 }, perItem.Select(r => Convert.ToDouble(r["按时办结率"], CultureInfo.InvariantCulture)));
         Assert.Equal(3, MiniExcel.Query(book, useHeaderRow: true, sheetName: "办结明细").Count());
-        Assert.Equal(11, MiniExcel.Query(book, useHeaderRow: true, sheetName: "红黄牌").Count());
+        Assert.Equal(10, MiniExcel.Query(book, useHeaderRow: true, sheetName: "红黄牌").Count());
 
         // the page: the reviewer's own department; the talent office sees every department and picks one
         var page = WebUtility.HtmlDecode(await (await (await As(finance)).GetAsync("/supervision?month=2021-05")).ExpectAsync(HttpStatusCode.OK, "the report page"));
