@@ -128,6 +128,8 @@ public abstract partial class CaseScenarios
         var archive = TaskOf(c, Archive)["id"]!.GetValue<long>();
 
         var detail = await (await hrss.GetAsync($"/api/v1/tasks/{archive}")).ExpectJsonAsync(HttpStatusCode.OK, "the 人事档案转移 task");
+        Http.That(detail["task"]!["step"]!["name"]!.GetValue<string>() == "受理认领" && detail["task"]!["step"]!["no"]!.GetValue<int>() == 1,
+            "a queued task is in its first step (受理认领)", detail);
         var fieldIds = detail["fields"]!.AsArray().Select(f => f!["id"]!.GetValue<string>()).ToList();
         Assert.Equal(items.ItemById[Archive].Fields.Select(f => f.Id).ToList(), fieldIds);
         Http.That(detail["fields"]!.AsArray().Any(f => f!["id"]!.GetValue<string>() == "applicant.idNumber" && f["text"]!.GetValue<string>().Contains('*')),
@@ -159,6 +161,7 @@ public abstract partial class CaseScenarios
         Assert.True(page.Contains(items.ItemById[Archive].Name), page[page.IndexOf("<main", StringComparison.Ordinal)..]);
         Assert.Contains(download, page);
         Assert.Contains("认领", page);
+        Assert.Contains("当前环节：受理认领", page);
         Assert.Equal(HttpStatusCode.NotFound, (await medical.GetAsync($"/review/tasks/{archive}")).StatusCode);
     }
 

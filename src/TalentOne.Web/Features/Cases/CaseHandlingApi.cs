@@ -35,12 +35,24 @@ public static class CaseHandlingApi
         return app;
     }
 
-    private static async Task<Results<Ok<TaskDetailDto>, ProblemHttpResult>> Detail(long id, HttpContext http, CasesApi.Deps d, CancellationToken ct)
+    private static async Task<Results<Ok<TaskDetailDto>, ProblemHttpResult>> Detail(long id, HttpContext http, CasesApi.Deps d,
+        TalentOne.Registry.Supervision.SupervisionService supervision, CancellationToken ct)
     {
         var (cx, problem) = await d.ContextAsync(ct);
         if (problem != null) return problem;
-        var detail = await d.Service.TaskDetailAsync(id, http.User.DepartmentId(), cx!, ct);
-        return detail == null ? Problems.NotFound("事项不存在", $"没有编号为 {id} 的本部门事项。") : TypedResults.Ok(ToDto(detail, cx!));
+        var detail = await DetailAsync(id, http.User.DepartmentId(), d, supervision, cx!, ct);
+        return detail == null ? Problems.NotFound("事项不存在", $"没有编号为 {id} 的本部门事项。") : TypedResults.Ok(detail);
+    }
+
+    /// <summary>The task's detail with its current step (环节) and that step's card.</summary>
+    public static async Task<TaskDetailDto?> DetailAsync(long id, string? departmentId, CasesApi.Deps d,
+        TalentOne.Registry.Supervision.SupervisionService supervision, CaseContext cx, CancellationToken ct)
+    {
+        var detail = await d.Service.TaskDetailAsync(id, departmentId, cx, ct);
+        if (detail == null) return null;
+        var watch = await supervision.WatchAsync([detail.Task.Task], cx, ct);
+        var dto = ToDto(detail, cx);
+        return dto with { Task = dto.Task with { Step = Supervision.SupervisionApi.Step(watch.GetValueOrDefault(id)) } };
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> MaterialFile(long id, long materialId, HttpContext http, CasesApi.Deps d, CancellationToken ct)

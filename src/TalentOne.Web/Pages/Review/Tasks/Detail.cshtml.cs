@@ -13,7 +13,7 @@ namespace TalentOne.Web.Pages.Review.Tasks;
 /// clock and why the due date is where it is, the history, and the actions — claim, approve, reject, return for
 /// supplement, and record the mailed result when the applicant chose delivery by post.</summary>
 [Authorize(Policy = AccessPolicies.Reviewer)]
-public sealed class DetailModel(CasesApi.Deps deps) : PageModel
+public sealed class DetailModel(CasesApi.Deps deps, TalentOne.Registry.Supervision.SupervisionService supervision) : PageModel
 {
     public TaskDetailDto? Task { get; private set; }
     public string? Error { get; private set; }
@@ -69,10 +69,8 @@ public sealed class DetailModel(CasesApi.Deps deps) : PageModel
     {
         var (cx, problem) = await deps.ContextAsync(ct);
         if (problem != null) { Error ??= "事项目录或工作日历暂不可用"; return true; }
-        var detail = await deps.Service.TaskDetailAsync(id, User.DepartmentId(), cx!, ct);
-        if (detail == null) return false;
-        Task = CaseHandlingApi.ToDto(detail, cx!);
-        return true;
+        Task = await CaseHandlingApi.DetailAsync(id, User.DepartmentId(), deps, supervision, cx!, ct);
+        return Task != null;
     }
 
     public static string EventText(string kind) => kind switch
