@@ -61,6 +61,8 @@ public sealed class CaseTask
     public int LimitWorkingDays { get; set; }
     /// <summary>JSON list of {from, to?, reason}: when the clock stood still.</summary>
     public string SuspensionsJson { get; set; } = "[]";
+    /// <summary>JSON list of {workingDays, reason, on}: approved extensions of the limit (延长办理期限).</summary>
+    public string ExtensionsJson { get; set; } = "[]";
     public string? ClaimedBy { get; set; }
     public string? DecidedBy { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
@@ -135,6 +137,7 @@ internal sealed class CaseTaskConfig : IEntityTypeConfiguration<CaseTask>
         e.Property(x => x.DepartmentId).HasMaxLength(64);
         e.Property(x => x.Status).HasMaxLength(16);
         e.Property(x => x.SuspensionsJson).HasMaxLength(10_000);
+        e.Property(x => x.ExtensionsJson).HasMaxLength(10_000);
         e.Property(x => x.ClaimedBy).HasMaxLength(64);
         e.Property(x => x.DecidedBy).HasMaxLength(64);
         e.Property(x => x.Reason).HasMaxLength(1_000);

@@ -4,8 +4,8 @@ namespace TalentOne.Registry.Calendar;
 /// e.g. while the applicant supplements materials (补正材料) or an expert review runs.</summary>
 public sealed record Suspension(DateOnly From, DateOnly? To, string Reason);
 
-/// <summary>An approved extension of the limit by some working days (延长办理期限).</summary>
-public sealed record Extension(int WorkingDays, string Reason);
+/// <summary>An approved extension of the limit by some working days (延长办理期限), granted on a date (null: not known).</summary>
+public sealed record Extension(int WorkingDays, string Reason, DateOnly? On = null);
 
 public enum DeadlineStatus { Normal, Yellow, Red, Suspended }
 

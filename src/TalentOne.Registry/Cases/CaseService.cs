@@ -472,7 +472,15 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
         return new TaskView(t, item, state);
     }
 
-    public static DeadlineClock Clock(CaseTask t) => new(t.AcceptedOn!.Value, t.LimitWorkingDays, Suspensions(t), []);
+    public static DeadlineClock Clock(CaseTask t) => new(t.AcceptedOn!.Value, t.LimitWorkingDays, Suspensions(t), Extensions(t));
+
+    private sealed record ExtensionJson(int WorkingDays, string Reason, DateOnly? On);
+
+    public static List<Extension> Extensions(CaseTask t) =>
+        (JsonSerializer.Deserialize<List<ExtensionJson>>(t.ExtensionsJson) ?? []).Select(x => new Extension(x.WorkingDays, x.Reason, x.On)).ToList();
+
+    private static string ExtensionsText(IEnumerable<Extension> list) =>
+        JsonSerializer.Serialize(list.Select(x => new ExtensionJson(x.WorkingDays, x.Reason, x.On)), Stored);
 
     private sealed record SuspensionJson(DateOnly From, DateOnly? To, string Reason);
 

@@ -91,14 +91,15 @@ public static class MonthlyReports
             {
                 if (Decisions.Contains(t.Status) && closedOn is { } on && InMonth(on))
                 {
-                    var due = new DeadlineClock(accepted, t.LimitWorkingDays, suspensions, []).On(calendar, on).Due;
+                    var due = new DeadlineClock(accepted, t.LimitWorkingDays, suspensions, CaseService.Extensions(t)).On(calendar, on).Due;
                     decided.Add(new DecidedTask(t.Id, t.CaseId, t.ItemId, t.Status, accepted, due, on,
                         TaskSteps.HandlingWorkingDays(calendar, accepted, on, suspensions), due is { } dd && on <= dd));
                 }
                 var openAtEnd = accepted <= asOf && (closedOn is { } c ? c > asOf : Open.Contains(t.Status));
                 if (openAtEnd)
                 {
-                    var state = new DeadlineClock(accepted, t.LimitWorkingDays, TaskSteps.AsOf(suspensions, asOf), []).On(calendar, asOf);
+                    var extensions = CaseService.Extensions(t).Where(e => e.On == null || e.On <= asOf).ToList();
+                    var state = new DeadlineClock(accepted, t.LimitWorkingDays, TaskSteps.AsOf(suspensions, asOf), extensions).On(calendar, asOf);
                     if (state.Status == DeadlineStatus.Red && state.Due is { } due)
                         overdue.Add(new OverdueTask(t.Id, t.CaseId, t.ItemId, accepted, due, -state.Remaining));
                 }

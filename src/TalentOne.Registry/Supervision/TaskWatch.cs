@@ -50,19 +50,22 @@ public static class TaskSteps
         var defs = Of(task, item);
         var closedOn = ClosedOn(task);
         var suspensions = CaseService.Suspensions(task);
+        // an extension lengthens the step in which it was granted (as a suspension counts in the step where it began)
+        var extensions = CaseService.Extensions(task);
         // Step 1: acceptance → claim (or the decision when never claimed); step 2: claim → decision.
         var firstEnd = claimedOn ?? closedOn;
-        var first = Step(1, defs[0], accepted, firstEnd, claimedOn == null ? suspensions : suspensions.Where(s => s.From < claimedOn).ToList());
+        var first = Step(1, defs[0], accepted, firstEnd, claimedOn == null ? suspensions : suspensions.Where(s => s.From < claimedOn).ToList(),
+            claimedOn == null ? extensions : extensions.Where(e => e.On < claimedOn).ToList());
         var second = claimedOn is { } c
-            ? Step(2, defs[1], c, closedOn, suspensions.Where(s => s.From >= c).ToList())
+            ? Step(2, defs[1], c, closedOn, suspensions.Where(s => s.From >= c).ToList(), extensions.Where(e => e.On == null || e.On >= c).ToList())
             : new StepWatch(2, defs[1].Name, defs[1].LimitWorkingDays, null, null, null);
         return new TaskWatch(task, item, itemState, [first, second]);
 
-        StepWatch Step(int no, ItemStep def, DateOnly start, DateOnly? end, List<Suspension> own)
+        StepWatch Step(int no, ItemStep def, DateOnly start, DateOnly? end, List<Suspension> own, List<Extension> ext)
         {
             DeadlineState? state = null;
             if (end == null && open)
-                try { state = Clock(start, def.LimitWorkingDays, own).On(calendar, today, yellowThreshold); }
+                try { state = (Clock(start, def.LimitWorkingDays, own) with { Extensions = ext }).On(calendar, today, yellowThreshold); }
                 catch (Exception e) when (e is DeadlineException or CalendarRangeException) { }
             return new StepWatch(no, def.Name, def.LimitWorkingDays, start, end, state);
         }

@@ -7,6 +7,8 @@ using TalentOne.Data.Cases;
 using TalentOne.Data.Ledger;
 using TalentOne.Data.Sweeps;
 using TalentOne.Registry.Accounts;
+using TalentOne.Registry.Calendar;
+using TalentOne.Registry.Cases;
 using TalentOne.Web.Tests.Infrastructure;
 
 namespace TalentOne.Web.Tests.Cases;
@@ -283,5 +285,53 @@ public abstract partial class CaseScenarios
         await using var scope = App.Services.CreateAsyncScope();
         var verification = await scope.ServiceProvider.GetRequiredService<TalentOne.Registry.Ledger.LedgerVerifier>().VerifyAsync(null, default);
         Assert.True(verification.Ok, verification.ToString());
+    }
+}
+
+/// <summary>Extension of the limit (延长办理期限) on chosen days.</summary>
+public abstract partial class CaseScenarios
+{
+    /// <summary>人事档案转移 (5 working days) accepted Wednesday 2021-09-29 is due 2021-10-12; extended by 3 working days on
+    /// 2021-10-11 it is due Friday 2021-10-15 (13, 14, 15 Oct). At most the limit itself in all: 2 more are refused.</summary>
+    [Fact]
+    public async Task Extending_the_limit_moves_the_due_date_by_working_days_says_why_and_is_capped_by_the_limit()
+    {
+        var who = await App.RegisteredTalentAsync();
+        var request = await ApplicationAsync(who, Guid.NewGuid().ToString("N"));
+        var items = Items();
+        var calendar = await CalendarAsync();
+        await using var scope = App.Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<CaseService>();
+        CaseContext On(DateOnly d) => new(items, calendar, d);
+        var submitted = await service.SubmitAsync(who.SubjectId, "test", new CaseSubmission(Bundle, Chosen, request["values"]!.AsObject(),
+            request["materials"]!.AsObject(), request["clientKey"]!.GetValue<string>()), On(new DateOnly(2021, 9, 29)), default);
+        var archive = submitted.Case.Tasks.Single(t => t.ItemId == Archive);
+        var actor = new CaseActor("reviewer", archive.DepartmentId);
+        var monday = On(new DateOnly(2021, 10, 11));
+        Assert.Equal(DeadlineStatus.Yellow, service.View(archive, monday).Deadline!.Status);
+
+        var other = new CaseActor("reviewer", "hangzhou.medical_insurance");
+        var e = await Assert.ThrowsAsync<TalentOne.Registry.Records.RegistryException>(() => service.ExtendAsync(archive.Id, other, 3, "需要专家评审", monday, default));
+        Assert.Equal(404, e.Status);
+        e = await Assert.ThrowsAsync<TalentOne.Registry.Records.RegistryException>(() => service.ExtendAsync(archive.Id, actor, 3, " ", monday, default));
+        Assert.Contains(e.Errors, x => x.Field == "reason");
+
+        var extended = await service.ExtendAsync(archive.Id, actor, 3, "需要专家评审", monday, default);
+        var state = service.View(extended, monday).Deadline!;
+        Assert.Equal(new DateOnly(2021, 10, 15), state.Due);
+        Assert.Equal(DeadlineStatus.Normal, state.Status);
+        Assert.Contains(state.Explanation, l => l.Contains("延长办理期限 3 个工作日（需要专家评审）", StringComparison.Ordinal));
+
+        e = await Assert.ThrowsAsync<TalentOne.Registry.Records.RegistryException>(() => service.ExtendAsync(archive.Id, actor, 3, "再延长", monday, default));
+        Assert.Contains(e.Errors, x => x.Field == "workingDays" && x.Message.Contains("最多还能延长 2 个工作日", StringComparison.Ordinal));
+
+        // the applicant is told the new due date; the record keeps the old one and why
+        var view = await service.CaseAsync(who.SubjectId, submitted.Case.Id, monday, default);
+        var detail = JsonNode.Parse(view!.Events.Single(x => x.Kind == "extended").DetailJson)!;
+        Assert.Equal("2021-10-12", detail["dueBefore"]!.GetValue<string>());
+        Assert.Equal("2021-10-15", detail["due"]!.GetValue<string>());
+        var db = scope.ServiceProvider.GetRequiredService<TalentOneDb>();
+        var notice = await db.Set<Notice>().Where(n => n.PolicyId == "case:" + submitted.Case.Id && n.Title.Contains("延长")).SingleAsync();
+        Assert.Contains("2021-10-15", notice.Body);
     }
 }

@@ -128,6 +128,7 @@ public sealed class RoleMatrixTests(SqliteApp app, ITestOutputHelper output) : I
         ["GET /api/v1/tasks/{id:long}"] = [Roles.Reviewer],
         ["GET /api/v1/tasks/{id:long}/materials/{materialId:long}"] = [Roles.Reviewer],
         ["POST /api/v1/tasks/{id:long}/mail"] = [Roles.Reviewer],
+        ["POST /api/v1/tasks/{id:long}/extend"] = [Roles.Reviewer],
         ["POST /api/v1/me/cases/{id:long}/withdraw"] = Holders,
         // 容缺受理 and bad-credit flags: the talent office sets and clears flags (auditors read), a holder sees its own flag
         // and supplies its deferred materials, a reviewer defers a material of its own department's task

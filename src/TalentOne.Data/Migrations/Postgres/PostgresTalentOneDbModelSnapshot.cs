@@ -364,6 +364,11 @@ namespace TalentOne.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("ExtensionsJson")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
                     b.Property<string>("ItemId")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -345,6 +345,11 @@ namespace TalentOne.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExtensionsJson")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ItemId")
                         .IsRequired()
                         .HasMaxLength(100)

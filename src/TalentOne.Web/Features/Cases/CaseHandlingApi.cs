@@ -12,6 +12,7 @@ public sealed record FieldValueDto(string Id, string Label, JsonNode? Value, str
 public sealed record GivenMaterialDto(long Id, string Kind, string KindText, string? FileName, long? Size, string? SizeText, string? Sha256, string? Download,
     string? Commitment, string? Deferred, string? DeferredUntil, long? ResultOfTaskId, string At);
 public sealed record TaskMaterialDto(string MaterialId, string Name, bool Core, bool Required, IReadOnlyList<GivenMaterialDto> Given);
+public sealed record ExtendRequest(int? WorkingDays, string? Reason);
 public sealed record PostalDto(string Recipient, string Mobile, string Address);
 public sealed record TaskDetailDto(TaskDto Task, long CaseId, string BundleName, string Applicant, string ApplicantId,
     IReadOnlyList<FieldValueDto> Fields, IReadOnlyList<TaskMaterialDto> Materials, IReadOnlyList<CaseEventDto> Events,
@@ -30,6 +31,8 @@ public static class CaseHandlingApi
             .WithSummary("下载本部门事项的一份材料");
         api.MapPost("/tasks/{id:long}/mail", Mail).RequireAuthorization(AccessPolicies.Reviewer)
             .WithSummary("登记已寄出办理结果 {carrier, trackingNumber}（申请人选择快递送达、事项已办结）");
+        api.MapPost("/tasks/{id:long}/extend", Extend).RequireAuthorization(AccessPolicies.Reviewer)
+            .WithSummary("延长办理期限 {workingDays, reason}：累计不超过法定时限；截止日顺延，申请人收到通知");
         api.MapPost("/me/cases/{id:long}/withdraw", Withdraw).RequireAuthorization(AccessPolicies.Holder)
             .WithSummary("撤回案件 {reason}：未办结的事项不再办理，已办结的结果仍然有效");
         return app;
@@ -78,6 +81,23 @@ public static class CaseHandlingApi
             return TypedResults.Ok(CasesApi.ToDto(m));
         }
         catch (RegistryException re) when (re.Status == 400) { return Problems.Invalid(re.Errors, "寄送登记有误"); }
+        catch (RegistryException re) { return Problems.Refused(re); }
+    }
+
+    private static async Task<Results<Ok<TaskDto>, ValidationProblem, ProblemHttpResult>> Extend(long id, HttpRequest request, CasesApi.Deps d, CancellationToken ct)
+    {
+        var (cx, problem) = await d.ContextAsync(ct);
+        if (problem != null) return problem;
+        ExtendRequest? body;
+        try { body = await JsonSerializer.DeserializeAsync<ExtendRequest>(request.Body, Json.Options, ct); }
+        catch (JsonException je) { return Problems.Invalid([Problems.MalformedJson(je)]); }
+        var user = request.HttpContext.User;
+        try
+        {
+            var task = await d.Service.ExtendAsync(id, new CaseActor(user.UserId(), user.DepartmentId()), body?.WorkingDays, body?.Reason, cx!, ct);
+            return TypedResults.Ok(CasesApi.ToDto(d.Service.View(task, cx!), cx!));
+        }
+        catch (RegistryException re) when (re.Status == 400) { return Problems.Invalid(re.Errors, "延长办理期限有误"); }
         catch (RegistryException re) { return Problems.Refused(re); }
     }
 

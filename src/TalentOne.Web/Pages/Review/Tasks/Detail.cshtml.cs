@@ -25,6 +25,24 @@ public sealed class DetailModel(CasesApi.Deps deps, TalentOne.Registry.Supervisi
     public Task<IActionResult> OnPostRejectAsync(long id, string? reason, CancellationToken ct) => ActAsync(id, TaskAction.Reject, reason, ct);
     public Task<IActionResult> OnPostReturnAsync(long id, string? reason, CancellationToken ct) => ActAsync(id, TaskAction.Return, reason, ct);
 
+    public async Task<IActionResult> OnPostExtendAsync(long id, int? workingDays, string? reason, CancellationToken ct)
+    {
+        var (cx, problem) = await deps.ContextAsync(ct);
+        if (problem != null) { Error = "事项目录或工作日历暂不可用"; return await LoadAsync(id, ct) ? Page() : NotFound(); }
+        try
+        {
+            var task = await deps.Service.ExtendAsync(id, new CaseActor(User.UserId(), User.DepartmentId()), workingDays, reason, cx!, ct);
+            TempData["Flash"] = $"已延长办理期限，截止日为 {deps.Service.View(task, cx!).Deadline?.Due?.ToString("yyyy-MM-dd") ?? "—"}，申请人已收到通知。";
+            return RedirectToPage(new { id });
+        }
+        catch (RegistryException re) when (re.Status != 404)
+        {
+            Error = string.Join("；", re.Errors.Select(e => e.Message));
+            return await LoadAsync(id, ct) ? Page() : NotFound();
+        }
+        catch (RegistryException) { return NotFound(); }
+    }
+
     public async Task<IActionResult> OnPostMailAsync(long id, string? carrier, string? trackingNumber, CancellationToken ct)
     {
         var (cx, problem) = await deps.ContextAsync(ct);
@@ -77,7 +95,8 @@ public sealed class DetailModel(CasesApi.Deps deps, TalentOne.Registry.Supervisi
     {
         "submitted" => "提交申请", "queued" => "推送至本部门", "claimed" => "认领", "approved" => "办结", "rejected" => "不予办理",
         "returned" => "退回补正", "resubmitted" => "补正后重新提交", "cancelled" => "前置事项未通过，终止", "withdrawn" => "申请人撤回",
-        "mailed" => "寄出办理结果", _ => kind,
+        "mailed" => "寄出办理结果", "extended" => "延长办理期限", "card" => "亮牌", "supplied" => "补交容缺材料", "reminded" => "提醒补交容缺材料",
+        "terminated" => "未按承诺补交，终止", "lapsed" => "容缺承诺逾期", "credit_flagged" => "记入失信标记", "deferred" => "容缺受理", _ => kind,
     };
 
     public static string China(string iso) => DateTimeOffset.TryParse(iso, out var t)
