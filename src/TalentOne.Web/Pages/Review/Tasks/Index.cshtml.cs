@@ -12,7 +12,7 @@ using TalentOne.Web.Infrastructure;
 namespace TalentOne.Web.Pages.Review.Tasks;
 
 /// <summary>本部门待办: the department's queued, claimed and returned tasks (red first, then yellow, then by due date),
-/// with claim, approve, reject and return for supplement.</summary>
+/// with claim and approve; the task page (/review/tasks/{id}) has the rest.</summary>
 [Authorize(Policy = AccessPolicies.Reviewer)]
 public sealed class IndexModel(CasesApi.Deps deps, SupervisionService supervision) : PageModel
 {
@@ -26,8 +26,6 @@ public sealed class IndexModel(CasesApi.Deps deps, SupervisionService supervisio
 
     public Task<IActionResult> OnPostClaimAsync(long id, CancellationToken ct) => ActAsync(id, TaskAction.Claim, null, ct);
     public Task<IActionResult> OnPostApproveAsync(long id, string? reason, CancellationToken ct) => ActAsync(id, TaskAction.Approve, reason, ct);
-    public Task<IActionResult> OnPostRejectAsync(long id, string? reason, CancellationToken ct) => ActAsync(id, TaskAction.Reject, reason, ct);
-    public Task<IActionResult> OnPostReturnAsync(long id, string? reason, CancellationToken ct) => ActAsync(id, TaskAction.Return, reason, ct);
 
     private async Task<IActionResult> ActAsync(long id, TaskAction action, string? reason, CancellationToken ct)
     {
