@@ -24,7 +24,8 @@ public sealed record CaseContext(ItemCatalog Items, WorkingCalendar Calendar, Da
 public sealed record CaseSubmission(string? BundleId, IReadOnlyList<string>? Items, JsonObject? Values, JsonObject? Materials, string? ClientKey);
 
 /// <summary>The case, and whether this call created it (false: the same client key was submitted before).</summary>
-public sealed record Submitted(CaseFile Case, bool Created);
+/// <param name="View">The new case as stored, built from what was just written (null when an earlier case is returned).</param>
+public sealed record Submitted(CaseFile Case, bool Created, CaseView? View = null);
 
 /// <summary>A staff member acting on a task: only a reviewer of the task's department may.</summary>
 public sealed record CaseActor(string UserId, string? DepartmentId);
@@ -96,13 +97,18 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
     {
         var key = s.ClientKey?.Trim();
         if (string.IsNullOrEmpty(key) || key.Length > 64) throw new RegistryException("clientKey", "缺少提交标识 clientKey（1—64 个字符，用于防止重复提交）");
-        if (await db.Set<CaseFile>().AsNoTracking().FirstOrDefaultAsync(c => c.SubjectId == subjectId && c.ClientKey == key, ct) is { } before)
-            return new Submitted(before, false);
+        // One round trip for the record's identity and an earlier case under the same key (none without a record).
+        var subject = await db.Subjects.AsNoTracking().Where(x => x.Id == subjectId).Select(x => new
+        {
+            x.Kind, x.IdentifierIndex, x.IdentifierMasked,
+            Before = db.Set<CaseFile>().Where(c => c.SubjectId == subjectId && c.ClientKey == key).Select(c => (long?)c.Id).FirstOrDefault(),
+        }).FirstOrDefaultAsync(ct);
+        if (subject?.Before is long beforeId)
+            return new Submitted(await db.Set<CaseFile>().AsNoTracking().FirstAsync(c => c.Id == beforeId, ct), false);
         if (string.IsNullOrWhiteSpace(s.BundleId)) throw new RegistryException("bundleId", "请选择“一件事”");
         if (!cx.Items.BundleById.TryGetValue(s.BundleId.Trim(), out var bundle))
             throw new RegistryException("bundleId", $"没有此“一件事”：{s.BundleId}", 404);
-        var subject = await db.Subjects.AsNoTracking().FirstOrDefaultAsync(x => x.Id == subjectId, ct)
-            ?? throw new RegistryException("subject", "档案不存在", 404);
+        if (subject == null) throw new RegistryException("subject", "档案不存在", 404);
 
         Selection selection;
         try { selection = BundlePlanner.Plan(cx.Items, bundle, s.Items ?? [], null, cx.Today); }
@@ -121,6 +127,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
         if (errors.Count > 0) throw new RegistryException(errors);
 
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10)); // whole microseconds, as the database keeps them: the view returned is what is stored
         var items = selection.Levels.SelectMany(l => l).ToList();
         var inPlan = items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -167,7 +174,9 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
         await ChainAsync(subjectId, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Case {Id} of bundle {Bundle} submitted with {Tasks} tasks", file.Id, bundle.Id, file.Tasks.Count);
-        return new Submitted(file, true);
+        var events = db.ChangeTracker.Entries<CaseEvent>().Select(e => e.Entity).Where(e => e.CaseId == file.Id).OrderBy(e => e.Id).ToList();
+        var view = new CaseView(file, file.Tasks.OrderBy(t => t.Id).Select(t => View(t, cx)).ToList(), materials.OrderBy(m => m.Id).ToList(), events);
+        return new Submitted(file, true, view);
     }
 
     /// <summary>Checks the once-only materials of the plan: each given one is a file of the applicant's vault in an
@@ -183,8 +192,13 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
             if (id.StartsWith("result:", StringComparison.Ordinal)) errors.Add(new("materials." + id, "办理结果由前置事项的部门直接传递，无需上传"));
             else if (!wanted.ContainsKey(id)) errors.Add(new("materials." + id, "所选事项不需要此材料"));
         }
-        var vault = await db.Set<MaterialFile>().AsNoTracking().Where(v => v.SubjectId == subjectId)
-            .OrderByDescending(v => v.Id).Select(v => new { v.MaterialId, v.EvidenceFileId }).ToListAsync(ct);
+        // The vault files named, in one query; the vault itself only when a material is left out.
+        var ids = selection.Form.Materials.Where(m => !m.Material.IsResult)
+            .Select(m => given.TryGetPropertyValue(m.Material.Id, out var n) && n is JsonValue v && v.TryGetValue<long>(out var id) ? id : (long?)null)
+            .OfType<long>().Distinct().ToList();
+        var files = ids.Count == 0 ? [] : await db.Set<EvidenceFile>().AsNoTracking().Where(x => ids.Contains(x.Id) && x.SubjectId == subjectId)
+            .Select(x => new { x.Id, x.ContentType, x.Size }).ToDictionaryAsync(x => x.Id, ct);
+        List<(string MaterialId, long EvidenceFileId)>? vault = null;
         foreach (var m in selection.Form.Materials)
         {
             var mat = m.Material;
@@ -194,8 +208,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
             var node = given.TryGetPropertyValue(mat.Id, out var n) ? n : null;
             if (node is JsonValue v && v.TryGetValue<long>(out var fileId))
             {
-                var f = await db.Set<EvidenceFile>().AsNoTracking().Where(x => x.Id == fileId && x.SubjectId == subjectId)
-                    .Select(x => new { x.ContentType, x.Size }).FirstOrDefaultAsync(ct);
+                var f = files.GetValueOrDefault(fileId);
                 if (f == null) { errors.Add(new(field, $"“{name}”所选文件不存在，请重新上传")); continue; }
                 var accepted = mat.Accept.Select(EvidenceFiles.ParseType).Where(t => t != null).Select(t => t!.Value).ToList();
                 if (accepted.Count > 0 && (EvidenceFiles.FromContentType(f.ContentType) is not { } type || !accepted.Contains(type)))
@@ -226,9 +239,16 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
                 else result.Add(new CaseMaterial { MaterialId = mat.Id, Deferred = text, DeferredUntil = until });
             }
             else if (node != null) errors.Add(new(field, $"“{name}”应为已上传文件的编号，或 {{\"commitment\": …}}，或 {{\"deferred\": …, \"until\": …}}"));
-            else if (vault.FirstOrDefault(x => x.MaterialId == mat.Id) is { } kept)
-                result.Add(new CaseMaterial { MaterialId = mat.Id, EvidenceFileId = kept.EvidenceFileId }); // once-only: uploaded before
-            else if (mat.Core) errors.Add(new(field, $"缺少核心材料“{name}”"));
+            else
+            {
+                vault ??= (await db.Set<MaterialFile>().AsNoTracking().Where(v => v.SubjectId == subjectId)
+                    .OrderByDescending(v => v.Id).Select(v => new { v.MaterialId, v.EvidenceFileId }).ToListAsync(ct))
+                    .Select(v => (v.MaterialId, v.EvidenceFileId)).ToList();
+                var kept = vault.FindIndex(x => x.MaterialId == mat.Id);
+                if (kept >= 0)
+                    result.Add(new CaseMaterial { MaterialId = mat.Id, EvidenceFileId = vault[kept].EvidenceFileId }); // once-only: uploaded before
+                else if (mat.Core) errors.Add(new(field, $"缺少核心材料“{name}”"));
+            }
         }
         return result;
     }
