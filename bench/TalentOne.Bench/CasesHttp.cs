@@ -50,7 +50,9 @@ public static class CasesHttpBench
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) { positional.Add(args[i]); continue; }
             var name = args[i][2..];
-            options[name] = name is "pg-stat" or "sql-log" or "no-build" or "keep" ? "true" : i + 1 < args.Length ? args[++i] : "";
+            var value = name is "pg-stat" or "sql-log" or "no-build" or "keep" ? "true" : i + 1 < args.Length ? args[++i] : "";
+            // --host-env NAME=VALUE (repeatable): an extra environment variable for the web host (experiments)
+            options[name] = name == "host-env" && options.TryGetValue(name, out var earlier) ? earlier + "\n" + value : value;
         }
         int n = positional.Count > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 10_000;
         double rate = positional.Count > 1 ? double.Parse(positional[1], CultureInfo.InvariantCulture) : 250;
@@ -63,7 +65,7 @@ public static class CasesHttpBench
 
         var failures = new List<string>();
         var total = Stopwatch.StartNew();
-        if (!options.ContainsKey("no-build")) await BuildWebAsync();
+        if (!options.ContainsKey("no-build") && !options.ContainsKey("web-bin")) await BuildWebAsync();
         var work = Path.Combine(Path.GetTempPath(), "talentone-cases-http-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
         bool pgStat = options.ContainsKey("pg-stat");
@@ -72,7 +74,9 @@ public static class CasesHttpBench
         Console.WriteLine($"PostgreSQL {pg.Version} on port {pg.Port} ({pg.DataDir}); durability: fsync={await pg.ScalarAsync(cs, "SHOW fsync")}, " +
             $"synchronous_commit={await pg.ScalarAsync(cs, "SHOW synchronous_commit")}, full_page_writes={await pg.ScalarAsync(cs, "SHOW full_page_writes")}");
 
-        await using var host = await WebHost.StartAsync(cs, work, options.ContainsKey("sql-log"), options.ContainsKey("perf"));
+        var hostEnv = (options.GetValueOrDefault("host-env") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split('=', 2)).ToList();
+        var bin = options.GetValueOrDefault("web-bin") ?? Path.Combine(Paths.Root, "src", "TalentOne.Web", "bin", "Release", "net10.0");
+        await using var host = await WebHost.StartAsync(bin, cs, work, options.ContainsKey("sql-log"), options.ContainsKey("perf"), hostEnv);
         Console.WriteLine($"web host pid {host.Pid} at {host.BaseAddress} (log {host.LogFile})");
         try
         {
@@ -638,9 +642,8 @@ public static class CasesHttpBench
             _process = p; _log = log; _pump = pump; BaseAddress = baseAddress; LogFile = logFile; KeysFolder = keys;
         }
 
-        public static async Task<WebHost> StartAsync(string cs, string work, bool sqlLog, bool perfMap)
+        public static async Task<WebHost> StartAsync(string bin, string cs, string work, bool sqlLog, bool perfMap, List<string[]> extraEnv)
         {
-            var bin = Path.Combine(Paths.Root, "src", "TalentOne.Web", "bin", "Release", "net10.0");
             var dll = Path.Combine(bin, "TalentOne.Web.dll");
             if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} not found: dotnet build -c Release src/TalentOne.Web");
             var l = new TcpListener(IPAddress.Loopback, 0);
@@ -665,6 +668,7 @@ public static class CasesHttpBench
                 psi.Environment["DOTNET_PerfMapEnabled"] = "1";
                 psi.Environment["DOTNET_EnableWriteXorExecute"] = "0"; // JIT code in plain memory, so perf can name it
             }
+            foreach (var e in extraEnv) psi.Environment[e[0]] = e.Length > 1 ? e[1] : "";
             if (sqlLog) psi.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
             var logFile = Path.Combine(work, "host.log");
             var log = new StreamWriter(logFile) { AutoFlush = true };
