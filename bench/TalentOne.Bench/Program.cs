@@ -14,6 +14,12 @@ if (args is ["ledger", ..])
     await LedgerBench.RunAsync(args);
     return;
 }
+if (args is ["cases-http", ..])
+{
+    // 一件事 submissions through the HTTP API of the real web host on a throwaway PostgreSQL (see CasesHttp.cs).
+    Environment.ExitCode = await CasesHttpBench.RunAsync(args);
+    return;
+}
 if (args is ["registry-sweep-child", ..])
 {
     await RegistrySweepBench.ChildRunAsync(args);

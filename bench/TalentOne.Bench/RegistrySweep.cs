@@ -253,7 +253,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     private ThrowawayPostgres(string bin, string dataDir, int port) { _bin = bin; DataDir = dataDir; Port = port; }
 
-    public static async Task<ThrowawayPostgres> StartAsync()
+    public static async Task<ThrowawayPostgres> StartAsync(string extraOptions = "")
     {
         var bin = (Environment.GetEnvironmentVariable("TALENTONE_PG_BIN") is { Length: > 0 } env ? [env] : Directory.Exists("/usr/lib/postgresql")
                 ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0).Select(d => Path.Combine(d, "bin"))
@@ -270,7 +270,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         var pg = new ThrowawayPostgres(bin, Path.Combine(parent, "data"), port);
         await pg.RunAsync("initdb", "-D", pg.DataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C");
         await pg.RunAsync("pg_ctl", "start", "-D", pg.DataDir, "-w", "-t", "60", "-l", Path.Combine(pg.DataDir, "server.log"),
-            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {pg.DataDir} -c shared_buffers=1GB -c max_wal_size=8GB -c work_mem=64MB");
+            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {pg.DataDir} -c shared_buffers=1GB -c max_wal_size=8GB -c work_mem=64MB {extraOptions}".TrimEnd());
         pg.Version = await pg.ScalarAsync(pg.Admin, "SHOW server_version");
         return pg;
     }

@@ -36,7 +36,22 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 b.DataSource = Path.GetFullPath(Path.Combine(PlatformHome.Find(contentRoot) ?? contentRoot, ds));
             cs = b.ToString();
         }
+        if (provider == DatabaseProvider.Postgres) cs = WithPostgresDefaults(cs!);
         return new DatabaseSettings(provider, cs!);
+    }
+
+    /// <summary>Npgsql settings for a request path of many short statements (docs/performance.md §7), unless the
+    /// connection string sets them: statements used five times on a connection are prepared (PostgreSQL then skips
+    /// parsing and planning them), and a pooled connection is not reset on each return to the pool (the platform keeps
+    /// no session state: no SET, temporary tables, LISTEN or session-level locks — the ledger's lock is per transaction).</summary>
+    public static string WithPostgresDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("maxautoprepare")) b.MaxAutoPrepare = 64;
+        if (!given.Contains("noresetonclose")) b.NoResetOnClose = true;
+        return b.ConnectionString;
     }
 }
 

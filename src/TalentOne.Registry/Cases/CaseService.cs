@@ -25,7 +25,8 @@ public sealed record CaseSubmission(string? BundleId, IReadOnlyList<string>? Ite
     CaseDelivery? Delivery = null);
 
 /// <summary>The case, and whether this call created it (false: the same client key was submitted before).</summary>
-public sealed record Submitted(CaseFile Case, bool Created);
+/// <param name="View">The new case as stored, built from what was just written (null when an earlier case is returned).</param>
+public sealed record Submitted(CaseFile Case, bool Created, CaseView? View = null);
 
 /// <summary>A staff member acting on a task: only a reviewer of the task's department may.</summary>
 public sealed record CaseActor(string UserId, string? DepartmentId);
@@ -101,13 +102,18 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
     {
         var key = s.ClientKey?.Trim();
         if (string.IsNullOrEmpty(key) || key.Length > 64) throw new RegistryException("clientKey", "缺少提交标识 clientKey（1—64 个字符，用于防止重复提交）");
-        if (await db.Set<CaseFile>().AsNoTracking().FirstOrDefaultAsync(c => c.SubjectId == subjectId && c.ClientKey == key, ct) is { } before)
-            return new Submitted(before, false);
+        // One round trip for the record's identity and an earlier case under the same key (none without a record).
+        var subject = await db.Subjects.AsNoTracking().Where(x => x.Id == subjectId).Select(x => new
+        {
+            x.Kind, x.IdentifierIndex, x.IdentifierMasked,
+            Before = db.Set<CaseFile>().Where(c => c.SubjectId == subjectId && c.ClientKey == key).Select(c => (long?)c.Id).FirstOrDefault(),
+        }).FirstOrDefaultAsync(ct);
+        if (subject?.Before is long beforeId)
+            return new Submitted(await db.Set<CaseFile>().AsNoTracking().FirstAsync(c => c.Id == beforeId, ct), false);
         if (string.IsNullOrWhiteSpace(s.BundleId)) throw new RegistryException("bundleId", "请选择“一件事”");
         if (!cx.Items.BundleById.TryGetValue(s.BundleId.Trim(), out var bundle))
             throw new RegistryException("bundleId", $"没有此“一件事”：{s.BundleId}", 404);
-        var subject = await db.Subjects.AsNoTracking().FirstOrDefaultAsync(x => x.Id == subjectId, ct)
-            ?? throw new RegistryException("subject", "档案不存在", 404);
+        if (subject == null) throw new RegistryException("subject", "档案不存在", 404);
 
         Selection selection;
         try { selection = BundlePlanner.Plan(cx.Items, bundle, s.Items ?? [], null, cx.Today); }
@@ -123,12 +129,14 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
                 else values[f] = subject.IdentifierMasked;
             }
         var delivery = CaseDelivery.Check(s.Delivery, errors);
-        var materials = await CheckMaterialsAsync(subjectId, selection, s.Materials ?? [], cx, errors, ct);
+        var hashes = new Dictionary<long, string>();
+        var materials = await CheckMaterialsAsync(subjectId, selection, s.Materials ?? [], cx, errors, hashes, ct);
         var sealedForm = CaseApplication.Seal(protector, values, delivery);
         if (sealedForm.Length > MaxStoredForm) errors.Add(new("values", "表单内容过长，请精简填写的内容"));
         if (errors.Count > 0) throw new RegistryException(errors);
 
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10)); // whole microseconds, as the database keeps them: the view returned is what is stored
         var items = selection.Levels.SelectMany(l => l).ToList();
         var inPlan = items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -158,9 +166,6 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
             throw;
         }
         foreach (var m in materials) { m.CaseId = file.Id; m.At = now; db.Set<CaseMaterial>().Add(m); }
-        var fileIds = materials.Where(m => m.EvidenceFileId != null).Select(m => m.EvidenceFileId!.Value).Distinct().ToList();
-        var hashes = await db.Set<EvidenceFile>().AsNoTracking().Where(f => fileIds.Contains(f.Id)).Select(f => new { f.Id, f.Sha256 })
-            .ToDictionaryAsync(f => f.Id, f => f.Sha256, ct);
         var queued = file.Tasks.Where(t => t.Status == CaseTaskStatus.Queued).ToList();
         var waiting = file.Tasks.Where(t => t.Status == CaseTaskStatus.Waiting).ToList();
         Event(file.Id, null, "submitted", userId, now, new JsonObject
@@ -185,14 +190,16 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
         await ChainAsync(subjectId, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Case {Id} of bundle {Bundle} submitted with {Tasks} tasks", file.Id, bundle.Id, file.Tasks.Count);
-        return new Submitted(file, true);
+        var events = db.ChangeTracker.Entries<CaseEvent>().Select(e => e.Entity).Where(e => e.CaseId == file.Id).OrderBy(e => e.Id).ToList();
+        var view = new CaseView(file, file.Tasks.OrderBy(t => t.Id).Select(t => View(t, cx)).ToList(), materials.OrderBy(m => m.Id).ToList(), events, delivery, []);
+        return new Submitted(file, true, view);
     }
 
     /// <summary>Checks the once-only materials of the plan: each given one is a file of the applicant's vault in an
     /// accepted type and size, a commitment where the material allows it, or a deferral (容缺: non-core, deferrable, due
     /// no later than the item's limit); a core material not given is taken from the vault (once-only) or missing.</summary>
     private async Task<List<CaseMaterial>> CheckMaterialsAsync(long subjectId, Selection selection, JsonObject given, CaseContext cx,
-        List<ProfileError> errors, CancellationToken ct)
+        List<ProfileError> errors, Dictionary<long, string> hashes, CancellationToken ct)
     {
         var result = new List<CaseMaterial>();
         var wanted = selection.Form.Materials.ToDictionary(m => m.Material.Id, StringComparer.Ordinal);
@@ -201,8 +208,13 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
             if (id.StartsWith("result:", StringComparison.Ordinal)) errors.Add(new("materials." + id, "办理结果由前置事项的部门直接传递，无需上传"));
             else if (!wanted.ContainsKey(id)) errors.Add(new("materials." + id, "所选事项不需要此材料"));
         }
-        var vault = await db.Set<MaterialFile>().AsNoTracking().Where(v => v.SubjectId == subjectId)
-            .OrderByDescending(v => v.Id).Select(v => new { v.MaterialId, v.EvidenceFileId }).ToListAsync(ct);
+        // The vault files named, in one query; the vault itself only when a material is left out.
+        var ids = selection.Form.Materials.Where(m => !m.Material.IsResult)
+            .Select(m => given.TryGetPropertyValue(m.Material.Id, out var n) && n is JsonValue v && v.TryGetValue<long>(out var id) ? id : (long?)null)
+            .OfType<long>().Distinct().ToList();
+        var files = ids.Count == 0 ? [] : await db.Set<EvidenceFile>().AsNoTracking().Where(x => ids.Contains(x.Id) && x.SubjectId == subjectId)
+            .Select(x => new { x.Id, x.ContentType, x.Size, x.Sha256 }).ToDictionaryAsync(x => x.Id, ct);
+        List<(string MaterialId, long EvidenceFileId, string Sha256)>? vault = null;
         foreach (var m in selection.Form.Materials)
         {
             var mat = m.Material;
@@ -212,8 +224,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
             var node = given.TryGetPropertyValue(mat.Id, out var n) ? n : null;
             if (node is JsonValue v && v.TryGetValue<long>(out var fileId))
             {
-                var f = await db.Set<EvidenceFile>().AsNoTracking().Where(x => x.Id == fileId && x.SubjectId == subjectId)
-                    .Select(x => new { x.ContentType, x.Size }).FirstOrDefaultAsync(ct);
+                var f = files.GetValueOrDefault(fileId);
                 if (f == null) { errors.Add(new(field, $"“{name}”所选文件不存在，请重新上传")); continue; }
                 var accepted = mat.Accept.Select(EvidenceFiles.ParseType).Where(t => t != null).Select(t => t!.Value).ToList();
                 if (accepted.Count > 0 && (EvidenceFiles.FromContentType(f.ContentType) is not { } type || !accepted.Contains(type)))
@@ -221,6 +232,7 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
                 if (mat.MaxSizeMb is int mb && f.Size > mb * 1024L * 1024L)
                 { errors.Add(new(field, $"“{name}”不能超过 {mb} MB")); continue; }
                 result.Add(new CaseMaterial { MaterialId = mat.Id, EvidenceFileId = fileId });
+                hashes[fileId] = f.Sha256;
             }
             else if (node is JsonObject o && o["commitment"] is { } c)
             {
@@ -245,10 +257,20 @@ public sealed partial class CaseService(TalentOneDb db, TimeProvider clock, ILog
                 else result.Add(new CaseMaterial { MaterialId = mat.Id, Deferred = text, DeferredUntil = until });
             }
             else if (node != null) errors.Add(new(field, $"“{name}”应为已上传文件的编号，或 {{\"commitment\": …}}，或 {{\"deferred\": …, \"until\": …}}"));
-            else if (vault.FirstOrDefault(x => x.MaterialId == mat.Id) is { } kept)
-                result.Add(new CaseMaterial { MaterialId = mat.Id, EvidenceFileId = kept.EvidenceFileId }); // once-only: uploaded before
-            else if (mat.Core) errors.Add(new(field, $"缺少核心材料“{name}”"));
-            else if (mat.Required) errors.Add(new(field, mat.Deferrable ? $"缺少材料“{name}”（可上传，或书面承诺后容缺补交）" : $"缺少材料“{name}”"));
+            else
+            {
+                vault ??= (await db.Set<MaterialFile>().AsNoTracking().Where(v => v.SubjectId == subjectId)
+                    .OrderByDescending(v => v.Id).Select(v => new { v.MaterialId, v.EvidenceFileId, v.File!.Sha256 }).ToListAsync(ct))
+                    .Select(v => (v.MaterialId, v.EvidenceFileId, v.Sha256)).ToList();
+                var kept = vault.FindIndex(x => x.MaterialId == mat.Id);
+                if (kept >= 0)
+                {
+                    result.Add(new CaseMaterial { MaterialId = mat.Id, EvidenceFileId = vault[kept].EvidenceFileId }); // once-only: uploaded before
+                    hashes[vault[kept].EvidenceFileId] = vault[kept].Sha256;
+                }
+                else if (mat.Core) errors.Add(new(field, $"缺少核心材料“{name}”"));
+                else if (mat.Required) errors.Add(new(field, mat.Deferrable ? $"缺少材料“{name}”（可上传，或书面承诺后容缺补交）" : $"缺少材料“{name}”"));
+            }
         }
         return result;
     }

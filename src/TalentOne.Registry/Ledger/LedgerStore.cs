@@ -19,6 +19,7 @@ public static class LedgerStore
     /// <summary>The advisory lock key of the ledger head ("TLEDGER1").</summary>
     public const long AdvisoryLockKey = 0x544C454447455231;
     private const int CopyThreshold = 16;
+    private const string HeadSql = "SELECT \"Seq\", \"Hash\" FROM ledger_entries ORDER BY \"Seq\" DESC LIMIT 1";
 
     public static async Task<IReadOnlyList<AppendedEntry>> AppendAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<LedgerItem> items,
         DateTimeOffset now, CancellationToken ct)
@@ -27,16 +28,32 @@ public static class LedgerStore
         foreach (var i in items)
             if (string.IsNullOrEmpty(i.Kind) || i.Kind.Length > 64) throw new ArgumentException("A ledger entry's kind has 1 to 64 characters.");
         bool pg = conn is NpgsqlConnection;
-        if (pg)
-        {
-            await using var l = Command(conn, tx, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})");
-            await l.ExecuteNonQueryAsync(ct);
-        }
         long seq = 0;
         byte[] prev = LedgerHash.Genesis;
-        await using (var h = Command(conn, tx, "SELECT \"Seq\", \"Hash\" FROM ledger_entries ORDER BY \"Seq\" DESC LIMIT 1"))
-        await using (var r = await h.ExecuteReaderAsync(ct))
+        if (pg)
+        {
+            // The lock and the head read in one round trip (every round trip while the lock is held delays every other
+            // appender): under READ COMMITTED the second statement takes its snapshot after the lock is granted, so it
+            // sees the previous holder's committed head.
+            await using var batch = conn.CreateBatch();
+            batch.Transaction = tx;
+            batch.Timeout = 300;
+            foreach (var sql in new[] { $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", HeadSql })
+            {
+                var c = batch.CreateBatchCommand();
+                c.CommandText = sql;
+                batch.BatchCommands.Add(c);
+            }
+            await using var r = await batch.ExecuteReaderAsync(ct);
+            await r.NextResultAsync(ct);
             if (await r.ReadAsync(ct)) { seq = r.GetInt64(0); prev = r.GetFieldValue<byte[]>(1); }
+        }
+        else
+        {
+            await using var h = Command(conn, tx, HeadSql);
+            await using var r = await h.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct)) { seq = r.GetInt64(0); prev = r.GetFieldValue<byte[]>(1); }
+        }
 
         var at = LedgerHash.Truncate(now);
         var hasher = new LedgerHash();
@@ -68,6 +85,30 @@ public static class LedgerStore
                 w.Write(hash, NpgsqlDbType.Bytea);
             }
             await w.CompleteAsync(ct);
+        }
+        else if (pg)
+        {
+            // One multi-row INSERT: the entries of a request cost one round trip while the head is held.
+            var sql = new System.Text.StringBuilder("INSERT INTO ledger_entries (\"Seq\", \"Kind\", \"CaseId\", \"SubjectId\", \"Payload\", \"At\", \"PrevHash\", \"Hash\") VALUES ");
+            await using var ins = new NpgsqlCommand { Connection = (NpgsqlConnection)conn, Transaction = (NpgsqlTransaction)tx, CommandTimeout = 300 };
+            var utc = at.UtcDateTime;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var (s, it, p, hash) = rows[i];
+                int b = i * 8;
+                sql.Append(i == 0 ? "(" : ", (");
+                for (int k = 1; k <= 8; k++) sql.Append('$').Append(b + k).Append(k < 8 ? ", " : ")");
+                ins.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = s });
+                ins.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = it.Kind });
+                ins.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)it.CaseId ?? DBNull.Value });
+                ins.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)it.SubjectId ?? DBNull.Value });
+                ins.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = it.Payload });
+                ins.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = utc });
+                ins.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = p });
+                ins.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = hash });
+            }
+            ins.CommandText = sql.ToString();
+            await ins.ExecuteNonQueryAsync(ct);
         }
         else
         {

@@ -122,7 +122,7 @@ public static class CasesApi
         {
             var result = await d.Service.SubmitAsync(user.SubjectId()!.Value, user.UserId(),
                 new CaseSubmission(body.BundleId, body.Items, body.Values, body.Materials, body.ClientKey, body.Delivery?.ToDelivery()), cx!, ct);
-            var view = await d.Service.CaseAsync(user.SubjectId()!.Value, result.Case.Id, cx!, ct);
+            var view = result.View ?? await d.Service.CaseAsync(user.SubjectId()!.Value, result.Case.Id, cx!, ct);
             var dto = ToDto(view!, cx!, full: true);
             return result.Created ? TypedResults.Created($"/api/v1/me/cases/{result.Case.Id}", dto) : TypedResults.Ok(dto);
         }
