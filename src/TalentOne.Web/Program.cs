@@ -39,6 +39,7 @@ app.UseSecurityHeaders();
 app.UseErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter(); // endpoint policies only: 一件事 submissions (Features/Cases/SubmissionLimit.cs)
 
 app.MapCatalogApi();
 app.MapEligibilityApi();

@@ -56,13 +56,14 @@ public static class CasesApi
         builder.Services.AddScoped<Deps>();
         builder.Services.AddSingleton<CaseDailyRunner>();
         builder.Services.AddHostedService<CaseDailyBackground>();
+        builder.AddSubmissionLimit();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("一件事办件");
-        api.MapPost("/cases", Submit).RequireAuthorization(AccessPolicies.Holder).Accepts<CaseRequest>("application/json")
+        api.MapPost("/cases", Submit).RequireAuthorization(AccessPolicies.Holder).RequireRateLimiting(SubmissionLimit.Policy).Accepts<CaseRequest>("application/json")
             .WithSummary("一次申请（一件事）：{bundleId, items, values, materials, clientKey}；同一 clientKey 重复提交返回同一案件（200）");
         api.MapGet("/me/cases", MyCases).RequireAuthorization(AccessPolicies.Holder).WithSummary("我的案件");
         api.MapGet("/me/cases/{id:long}", MyCase).RequireAuthorization(AccessPolicies.Holder).WithSummary("一个案件：各事项的办理状态、截止日、亮牌和办理记录");
