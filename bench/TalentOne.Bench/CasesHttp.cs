@@ -77,7 +77,7 @@ public static class CasesHttpBench
             $"synchronous_commit={await pg.ScalarAsync(cs, "SHOW synchronous_commit")}, full_page_writes={await pg.ScalarAsync(cs, "SHOW full_page_writes")}");
 
         var hostEnv = (options.GetValueOrDefault("host-env") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split('=', 2)).ToList();
-        var bin = options.GetValueOrDefault("web-bin") ?? Path.Combine(Paths.Root, "src", "TalentOne.Web", "bin", "Release", "net10.0");
+        var bin = Path.GetFullPath(options.GetValueOrDefault("web-bin") ?? Path.Combine(Paths.Root, "src", "TalentOne.Web", "bin", "Release", "net10.0"));
         await using var host = await WebHost.StartAsync(bin, cs, work, options.ContainsKey("sql-log"), options.ContainsKey("perf"), hostEnv);
         Console.WriteLine($"web host pid {host.Pid} at {host.BaseAddress} (log {host.LogFile})");
         try
@@ -159,8 +159,12 @@ public static class CasesHttpBench
                 $"per request: host {(cpu1.Host - cpu0.Host) * 1000 / n:F2} ms, PostgreSQL {(cpu1.Pg - cpu0.Pg) * 1000 / n:F2} ms; " +
                 $"other processes {Math.Max(0, cpu1.MachineBusy - cpu0.MachineBusy - (cpu1.Host - cpu0.Host) - (cpu1.Pg - cpu0.Pg) - (cpu1.Driver - cpu0.Driver)):F1} core-s " +
                 $"({Math.Max(0, cpu1.MachineBusy - cpu0.MachineBusy - (cpu1.Host - cpu0.Host) - (cpu1.Pg - cpu0.Pg) - (cpu1.Driver - cpu0.Driver)) / ((cpu1.Wall - cpu0.Wall) * Environment.ProcessorCount):P0} of the machine)");
-            bool met = open.Throughput >= 200 && open.P(0.99) <= 200 && open.Errors.Count == 0;
-            lines.Add($"target (≥ 200/s, p99 ≤ 200 ms): {(met ? "met" : "NOT MET")} — {open.Throughput:F0}/s, p99 {open.P(0.99):F1} ms");
+            // Met when the schedule is at least 200/s, the host kept up with it (answers came at ≥ 99 % of the scheduled rate:
+            // the last request's latency stretches the measured time a little), nothing failed and p99 ≤ 200 ms.
+            bool keptUp = open.Throughput >= 0.99 * rate;
+            bool met = rate >= 200 && keptUp && open.P(0.99) <= 200 && open.Errors.Count == 0;
+            lines.Add($"target (≥ 200/s, p99 ≤ 200 ms): {(met ? "met" : "NOT MET")} — scheduled {rate:F0}/s, answered {open.Throughput:F1}/s " +
+                $"({(keptUp ? "kept up" : "fell behind")}), p99 {open.P(0.99):F1} ms, {open.Count - open.Ok} failed");
             lines.Add($"correctness: {(failures.Count == 0 ? "every check passed" : "FAILED")}; ledger: {ledger}");
             lines.Add($"machine: {Environment.ProcessorCount} cores ({CpuModel()}), shared by the driver, the web host and PostgreSQL; " +
                 $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}; PostgreSQL {pg.Version} (fsync on, synchronous_commit on); " +
