@@ -116,6 +116,7 @@ public static class CasesHttpBench
             var open = await OpenLoopAsync(http, uri, timed, rate, $"open loop {rate:F0}/s");
             if (perf != null) await perf.StopAsync();
             var cpu1 = Cpu(host, pg);
+            open.Others = Others(cpu0, cpu1);
             results.Add(open);
             Console.WriteLine($"open loop: {open.Summary()}");
             if (open.Errors.Count > 0) failures.Add($"open loop: {open.ErrorText()}");
@@ -128,8 +129,10 @@ public static class CasesHttpBench
             foreach (var c in levels)
             {
                 using var closedHttp = Client(host.BaseAddress, c);
+                var before = Cpu(host, pg);
                 var r = await ClosedLoopAsync(closedHttp, uri, c, closedSeconds,
                     () => { int k = Interlocked.Increment(ref serial); return Request(applicants[k % applicants.Count], plan, $"closed-{c}-{k:D6}"); });
+                r.Others = Others(before, Cpu(host, pg));
                 results.Add(r);
                 Console.WriteLine($"closed loop, {c} connection(s): {r.Summary()}");
                 if (r.Errors.Count > 0) failures.Add($"closed loop {c}: {r.ErrorText()}");
@@ -147,8 +150,8 @@ public static class CasesHttpBench
                 $"{n:N0} bundle applications of {ItemsPerCase} items through POST /api/v1/cases, real web host (Release) on PostgreSQL {pg.Version}; " +
                 $"{applicants.Count:N0} applicants; open loop at {rate:F0}/s over {connections} HTTP/1.1 keep-alive connections; warm-up {warmup:N0}",
                 "",
-                "| run | requests | errors | throughput | p50 | p90 | p99 | p99.9 | max |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+                "| run | requests | errors | throughput | p50 | p90 | p99 | p99.9 | max | other processes |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             };
             lines.AddRange(results.Select(r => r.Row()));
             lines.Add("");
@@ -463,7 +466,10 @@ public static class CasesHttpBench
         public string Summary() => $"{Count:N0} requests in {Seconds:F1} s = {Throughput:F1}/s, p50 {P(0.5):F1} ms, p90 {P(0.9):F1} ms, " +
             $"p99 {P(0.99):F1} ms, p99.9 {P(0.999):F1} ms, max {P(1):F1} ms; errors: {(Errors.Count == 0 ? "none" : ErrorText())}";
 
-        public string Row() => $"| {Name} | {Count:N0} | {Count - Ok} | {Throughput:F1}/s | {P(0.5):F1} ms | {P(0.9):F1} ms | {P(0.99):F1} ms | {P(0.999):F1} ms | {P(1):F1} ms |";
+        /// <summary>Share of the machine other processes used meanwhile (not the host, PostgreSQL or the driver).</summary>
+        public double Others { get; set; } = double.NaN;
+
+        public string Row() => $"| {Name} | {Count:N0} | {Count - Ok} | {Throughput:F1}/s | {P(0.5):F1} ms | {P(0.9):F1} ms | {P(0.99):F1} ms | {P(0.999):F1} ms | {P(1):F1} ms | {Others:P0} |";
     }
 
     private static async Task SendAsync(HttpClient http, Uri uri, (byte[] Body, Applicant Who) r, Run run, int i, long from)
@@ -624,6 +630,9 @@ public static class CasesHttpBench
         long busy = f.Take(8).Sum() - f[3] - f[4];
         return new CpuSnapshot(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency, host.CpuSeconds(), pg.CpuSeconds(), me.TotalProcessorTime.TotalSeconds, busy / 100.0);
     }
+
+    private static double Others(CpuSnapshot a, CpuSnapshot b) =>
+        Math.Max(0, b.MachineBusy - a.MachineBusy - (b.Host - a.Host) - (b.Pg - a.Pg) - (b.Driver - a.Driver)) / ((b.Wall - a.Wall) * Environment.ProcessorCount);
 
     private static string CpuModel()
     {
