@@ -77,7 +77,7 @@ public static class CasesHttpBench
             $"synchronous_commit={await pg.ScalarAsync(cs, "SHOW synchronous_commit")}, full_page_writes={await pg.ScalarAsync(cs, "SHOW full_page_writes")}");
 
         var hostEnv = (options.GetValueOrDefault("host-env") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split('=', 2)).ToList();
-        var bin = options.GetValueOrDefault("web-bin") ?? Path.Combine(Paths.Root, "src", "TalentOne.Web", "bin", "Release", "net10.0");
+        var bin = Path.GetFullPath(options.GetValueOrDefault("web-bin") ?? Path.Combine(Paths.Root, "src", "TalentOne.Web", "bin", "Release", "net10.0"));
         await using var host = await WebHost.StartAsync(bin, cs, work, options.ContainsKey("sql-log"), options.ContainsKey("perf"), hostEnv);
         Console.WriteLine($"web host pid {host.Pid} at {host.BaseAddress} (log {host.LogFile})");
         try
@@ -116,6 +116,7 @@ public static class CasesHttpBench
             var open = await OpenLoopAsync(http, uri, timed, rate, $"open loop {rate:F0}/s");
             if (perf != null) await perf.StopAsync();
             var cpu1 = Cpu(host, pg);
+            open.Others = Others(cpu0, cpu1);
             results.Add(open);
             Console.WriteLine($"open loop: {open.Summary()}");
             if (open.Errors.Count > 0) failures.Add($"open loop: {open.ErrorText()}");
@@ -128,8 +129,10 @@ public static class CasesHttpBench
             foreach (var c in levels)
             {
                 using var closedHttp = Client(host.BaseAddress, c);
+                var before = Cpu(host, pg);
                 var r = await ClosedLoopAsync(closedHttp, uri, c, closedSeconds,
                     () => { int k = Interlocked.Increment(ref serial); return Request(applicants[k % applicants.Count], plan, $"closed-{c}-{k:D6}"); });
+                r.Others = Others(before, Cpu(host, pg));
                 results.Add(r);
                 Console.WriteLine($"closed loop, {c} connection(s): {r.Summary()}");
                 if (r.Errors.Count > 0) failures.Add($"closed loop {c}: {r.ErrorText()}");
@@ -147,8 +150,8 @@ public static class CasesHttpBench
                 $"{n:N0} bundle applications of {ItemsPerCase} items through POST /api/v1/cases, real web host (Release) on PostgreSQL {pg.Version}; " +
                 $"{applicants.Count:N0} applicants; open loop at {rate:F0}/s over {connections} HTTP/1.1 keep-alive connections; warm-up {warmup:N0}",
                 "",
-                "| run | requests | errors | throughput | p50 | p90 | p99 | p99.9 | max |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+                "| run | requests | errors | throughput | p50 | p90 | p99 | p99.9 | max | other processes |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             };
             lines.AddRange(results.Select(r => r.Row()));
             lines.Add("");
@@ -159,10 +162,12 @@ public static class CasesHttpBench
                 $"per request: host {(cpu1.Host - cpu0.Host) * 1000 / n:F2} ms, PostgreSQL {(cpu1.Pg - cpu0.Pg) * 1000 / n:F2} ms; " +
                 $"other processes {Math.Max(0, cpu1.MachineBusy - cpu0.MachineBusy - (cpu1.Host - cpu0.Host) - (cpu1.Pg - cpu0.Pg) - (cpu1.Driver - cpu0.Driver)):F1} core-s " +
                 $"({Math.Max(0, cpu1.MachineBusy - cpu0.MachineBusy - (cpu1.Host - cpu0.Host) - (cpu1.Pg - cpu0.Pg) - (cpu1.Driver - cpu0.Driver)) / ((cpu1.Wall - cpu0.Wall) * Environment.ProcessorCount):P0} of the machine)");
-            // An open loop cannot answer faster than it is fed: at a rate of 200/s the last answer comes a few ms after the
-            // 50 s schedule, so "≥ 200/s" means a schedule of at least 200/s that the host kept up with (within 1 %).
-            bool met = rate >= 200 && open.Throughput >= rate * 0.99 && open.P(0.99) <= 200 && open.Errors.Count == 0;
-            lines.Add($"target (≥ 200/s, p99 ≤ 200 ms): {(met ? "met" : "NOT MET")} — {open.Throughput:F0}/s, p99 {open.P(0.99):F1} ms");
+            // Met when the schedule is at least 200/s, the host kept up with it (answers came at ≥ 99 % of the scheduled rate:
+            // the last request's latency stretches the measured time a little), nothing failed and p99 ≤ 200 ms.
+            bool keptUp = open.Throughput >= 0.99 * rate;
+            bool met = rate >= 200 && keptUp && open.P(0.99) <= 200 && open.Errors.Count == 0;
+            lines.Add($"target (≥ 200/s, p99 ≤ 200 ms): {(met ? "met" : "NOT MET")} — scheduled {rate:F0}/s, answered {open.Throughput:F1}/s " +
+                $"({(keptUp ? "kept up" : "fell behind")}), p99 {open.P(0.99):F1} ms, {open.Count - open.Ok} failed");
             lines.Add($"correctness: {(failures.Count == 0 ? "every check passed" : "FAILED")}; ledger: {ledger}");
             lines.Add($"machine: {Environment.ProcessorCount} cores ({CpuModel()}), shared by the driver, the web host and PostgreSQL; " +
                 $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}; PostgreSQL {pg.Version} (fsync on, synchronous_commit on); " +
@@ -461,7 +466,10 @@ public static class CasesHttpBench
         public string Summary() => $"{Count:N0} requests in {Seconds:F1} s = {Throughput:F1}/s, p50 {P(0.5):F1} ms, p90 {P(0.9):F1} ms, " +
             $"p99 {P(0.99):F1} ms, p99.9 {P(0.999):F1} ms, max {P(1):F1} ms; errors: {(Errors.Count == 0 ? "none" : ErrorText())}";
 
-        public string Row() => $"| {Name} | {Count:N0} | {Count - Ok} | {Throughput:F1}/s | {P(0.5):F1} ms | {P(0.9):F1} ms | {P(0.99):F1} ms | {P(0.999):F1} ms | {P(1):F1} ms |";
+        /// <summary>Share of the machine other processes used meanwhile (not the host, PostgreSQL or the driver).</summary>
+        public double Others { get; set; } = double.NaN;
+
+        public string Row() => $"| {Name} | {Count:N0} | {Count - Ok} | {Throughput:F1}/s | {P(0.5):F1} ms | {P(0.9):F1} ms | {P(0.99):F1} ms | {P(0.999):F1} ms | {P(1):F1} ms | {Others:P0} |";
     }
 
     private static async Task SendAsync(HttpClient http, Uri uri, (byte[] Body, Applicant Who) r, Run run, int i, long from)
@@ -622,6 +630,9 @@ public static class CasesHttpBench
         long busy = f.Take(8).Sum() - f[3] - f[4];
         return new CpuSnapshot(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency, host.CpuSeconds(), pg.CpuSeconds(), me.TotalProcessorTime.TotalSeconds, busy / 100.0);
     }
+
+    private static double Others(CpuSnapshot a, CpuSnapshot b) =>
+        Math.Max(0, b.MachineBusy - a.MachineBusy - (b.Host - a.Host) - (b.Pg - a.Pg) - (b.Driver - a.Driver)) / ((b.Wall - a.Wall) * Environment.ProcessorCount);
 
     private static string CpuModel()
     {
