@@ -49,19 +49,8 @@ public sealed partial class CaseService
         Event(file.Id, task.Id, "mailed", actor.UserId, now, new JsonObject { ["carrier"] = c, ["trackingNumber"] = n });
         Notify(file.SubjectId, file.Id, $"《{name}》办理结果已寄出", $"您的《{name}》办理结果已由{Dept(cx, task.ItemId)}寄出（案件号 {file.Id}）：{c}，运单号 {n}。", now);
         file.Version++;
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await ChainAsync(file.SubjectId, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            _chain.Clear();
-            db.ChangeTracker.Clear();
+        if (await TrySaveCaseAsync(file.SubjectId, null, ct) != SaveOutcome.Saved)
             throw new RegistryException("status", "案件刚刚有变化，请刷新后重试", 409);
-        }
         return new Mailing(task.Id, c, n, now);
     }
 

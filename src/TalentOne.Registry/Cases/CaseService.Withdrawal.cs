@@ -37,19 +37,8 @@ public sealed partial class CaseService
         var decided = file.Tasks.Where(t => t.Status == CaseTaskStatus.Approved).Select(t => "《" + Name(cx, t.ItemId) + "》").ToList();
         Notify(subjectId, file.Id, "申请已撤回", $"您已撤回案件 {file.Id}：{string.Join("、", open.Select(t => "《" + Name(cx, t.ItemId) + "》"))}不再办理。"
             + (decided.Count > 0 ? $"已办结的{string.Join("、", decided)}结果仍然有效。" : ""), now);
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await ChainAsync(subjectId, ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            _chain.Clear();
-            db.ChangeTracker.Clear();
+        if (await TrySaveCaseAsync(subjectId, null, ct) != SaveOutcome.Saved)
             throw new RegistryException("status", "案件刚刚有部门办理，状态已变化，请刷新后再决定是否撤回", 409);
-        }
         return file;
     }
 }

@@ -25,54 +25,40 @@ public sealed class DetailModel(CasesApi.Deps deps, TalentOne.Registry.Supervisi
     public Task<IActionResult> OnPostRejectAsync(long id, string? reason, CancellationToken ct) => ActAsync(id, TaskAction.Reject, reason, ct);
     public Task<IActionResult> OnPostReturnAsync(long id, string? reason, CancellationToken ct) => ActAsync(id, TaskAction.Return, reason, ct);
 
-    public async Task<IActionResult> OnPostExtendAsync(long id, int? workingDays, string? reason, CancellationToken ct)
-    {
-        var (cx, problem) = await deps.ContextAsync(ct);
-        if (problem != null) { Error = "事项目录或工作日历暂不可用"; return await LoadAsync(id, ct) ? Page() : NotFound(); }
-        try
+    public Task<IActionResult> OnPostExtendAsync(long id, int? workingDays, string? reason, CancellationToken ct) =>
+        RunAsync(id, async (actor, cx) =>
         {
-            var task = await deps.Service.ExtendAsync(id, new CaseActor(User.UserId(), User.DepartmentId()), workingDays, reason, cx!, ct);
-            TempData["Flash"] = $"已延长办理期限，截止日为 {deps.Service.View(task, cx!).Deadline?.Due?.ToString("yyyy-MM-dd") ?? "—"}，申请人已收到通知。";
-            return RedirectToPage(new { id });
-        }
-        catch (RegistryException re) when (re.Status != 404)
-        {
-            Error = string.Join("；", re.Errors.Select(e => e.Message));
-            return await LoadAsync(id, ct) ? Page() : NotFound();
-        }
-        catch (RegistryException) { return NotFound(); }
-    }
+            var task = await deps.Service.ExtendAsync(id, actor, workingDays, reason, cx, ct);
+            return $"已延长办理期限，截止日为 {deps.Service.View(task, cx).Deadline?.Due?.ToString("yyyy-MM-dd") ?? "—"}，申请人已收到通知。";
+        }, ct);
 
-    public async Task<IActionResult> OnPostMailAsync(long id, string? carrier, string? trackingNumber, CancellationToken ct)
-    {
-        var (cx, problem) = await deps.ContextAsync(ct);
-        if (problem != null) { Error = "事项目录或工作日历暂不可用"; return await LoadAsync(id, ct) ? Page() : NotFound(); }
-        try
+    public Task<IActionResult> OnPostMailAsync(long id, string? carrier, string? trackingNumber, CancellationToken ct) =>
+        RunAsync(id, async (actor, cx) =>
         {
-            await deps.Service.RecordMailingAsync(id, new CaseActor(User.UserId(), User.DepartmentId()), carrier, trackingNumber, cx!, ct);
-            TempData["Flash"] = "已登记寄送，申请人会收到运单号。";
-            return RedirectToPage(new { id });
-        }
-        catch (RegistryException re) when (re.Status != 404)
-        {
-            Error = string.Join("；", re.Errors.Select(e => e.Message));
-            return await LoadAsync(id, ct) ? Page() : NotFound();
-        }
-        catch (RegistryException) { return NotFound(); }
-    }
+            await deps.Service.RecordMailingAsync(id, actor, carrier, trackingNumber, cx, ct);
+            return "已登记寄送，申请人会收到运单号。";
+        }, ct);
 
-    private async Task<IActionResult> ActAsync(long id, TaskAction action, string? reason, CancellationToken ct)
-    {
-        var (cx, problem) = await deps.ContextAsync(ct);
-        if (problem != null) { Error = "事项目录或工作日历暂不可用"; return await LoadAsync(id, ct) ? Page() : NotFound(); }
-        try
+    private Task<IActionResult> ActAsync(long id, TaskAction action, string? reason, CancellationToken ct) =>
+        RunAsync(id, async (actor, cx) =>
         {
-            await deps.Service.ActAsync(id, new CaseActor(User.UserId(), User.DepartmentId()), action, reason, cx!, ct);
-            TempData["Flash"] = action switch
+            await deps.Service.ActAsync(id, actor, action, reason, cx, ct);
+            return action switch
             {
                 TaskAction.Claim => "已认领。", TaskAction.Approve => "已办结，申请人和后续部门已收到通知。",
                 TaskAction.Reject => "已不予办理，申请人已收到理由。", _ => "已退回补正，暂停计时。",
             };
+        }, ct);
+
+    /// <summary>One action of the department on the task: done → back to the page with what happened; refused → the page
+    /// with the reason in Chinese; not this department's task → 404.</summary>
+    private async Task<IActionResult> RunAsync(long id, Func<CaseActor, CaseContext, Task<string>> action, CancellationToken ct)
+    {
+        var (cx, problem) = await deps.ContextAsync(ct);
+        if (problem != null) { Error = "事项目录或工作日历暂不可用"; return await LoadAsync(id, ct) ? Page() : NotFound(); }
+        try
+        {
+            TempData["Flash"] = await action(new CaseActor(User.UserId(), User.DepartmentId()), cx!);
             return RedirectToPage(new { id });
         }
         catch (RegistryException re) when (re.Status != 404)
